@@ -1,0 +1,36 @@
+package dev.sluice.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code sluice} command line: one command per verb, each with {@code --help}.
+ *
+ * <p>Exit codes are shared by every command: see {@link ExitCodes}.
+ */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = SluiceVersion.class,
+        description = "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class SluiceCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line without exiting the JVM; tests call this. */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new SluiceCommand());
+        commandLine.setExecutionExceptionHandler(new UserErrorHandler());
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
