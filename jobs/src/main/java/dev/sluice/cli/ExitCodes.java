@@ -4,12 +4,16 @@ package dev.sluice.cli;
 public final class ExitCodes {
     /** The command did what was asked. */
     public static final int OK = 0;
+
     /** Input was rejected: a file, an option or a pipeline did not pass a check. */
     public static final int INVALID = 1;
+
     /** Wrong usage: an unknown option or a missing argument (picocli's own code). */
     public static final int USAGE = 2;
+
     /** An external system (database, broker, cluster) could not be reached or failed. */
     public static final int UNAVAILABLE = 3;
+
     /** A bug: an unexpected exception. */
     public static final int INTERNAL = 70;
 

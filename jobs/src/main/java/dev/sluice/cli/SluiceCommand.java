@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         name = "sluice",
         mixinStandardHelpOptions = true,
         versionProvider = SluiceVersion.class,
-        description = "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
+        description =
+                "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
         subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
 

@@ -2,7 +2,9 @@ package dev.sluice.cli;
 
 import picocli.CommandLine;
 
-/** Prints a {@link UserError} as one clear line; anything else is a bug and keeps its stack trace. */
+/**
+ * Prints a {@link UserError} as one clear line; anything else is a bug and keeps its stack trace.
+ */
 final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(
