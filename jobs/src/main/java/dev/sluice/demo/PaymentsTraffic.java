@@ -8,6 +8,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Random;
 
 /**
@@ -43,10 +47,14 @@ public final class PaymentsTraffic {
     private static final String[] CURRENCIES = {"EUR", "EUR", "GBP", "USD"};
     private static final String[] STATUSES = {"authorized", "captured", "settled", "refunded"};
 
+    private static final Pattern TABLE_OF_STATEMENT =
+            Pattern.compile("^(?:INSERT INTO|UPDATE|DELETE FROM) (\\w+)");
+
     private final Random random;
     private final List<Long> customers = new ArrayList<>();
     private final List<Long> cards = new ArrayList<>();
     private final List<Long> payments = new ArrayList<>();
+    private final Map<String, Long> rowChangesByTable = new TreeMap<>();
     private long rowChanges;
 
     public PaymentsTraffic(long seed) {
@@ -56,6 +64,11 @@ public final class PaymentsTraffic {
     /** Row changes committed so far (each insert, update or delete of one row counts once). */
     public long rowChanges() {
         return rowChanges;
+    }
+
+    /** Row changes committed so far per table ({@code customers}, {@code cards}, {@code payments}). */
+    public Map<String, Long> rowChangesByTable() {
+        return Map.copyOf(rowChangesByTable);
     }
 
     /** Inserts the initial rows: customers, one or two cards each, a few payments per card. */
@@ -86,6 +99,7 @@ public final class PaymentsTraffic {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         long before = rowChanges;
+        Map<String, Long> byTableBefore = new TreeMap<>(rowChangesByTable);
         try {
             int operations = 1 + random.nextInt(4);
             for (int i = 0; i < operations; i++) {
@@ -95,6 +109,8 @@ public final class PaymentsTraffic {
         } catch (SQLException e) {
             connection.rollback();
             rowChanges = before;
+            rowChangesByTable.clear();
+            rowChangesByTable.putAll(byTableBefore);
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
@@ -209,7 +225,7 @@ public final class PaymentsTraffic {
                 connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             bind(statement, values);
             statement.executeUpdate();
-            rowChanges++;
+            count(sql, 1);
             try (ResultSet keys = statement.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong("id");
@@ -220,8 +236,17 @@ public final class PaymentsTraffic {
     private void update(Connection connection, String sql, Object... values) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, values);
-            rowChanges += statement.executeUpdate();
+            count(sql, statement.executeUpdate());
         }
+    }
+
+    private void count(String sql, int rows) {
+        Matcher table = TABLE_OF_STATEMENT.matcher(sql);
+        if (!table.find()) {
+            throw new IllegalStateException("No table in " + sql);
+        }
+        rowChanges += rows;
+        rowChangesByTable.merge(table.group(1), (long) rows, Long::sum);
     }
 
     private static void bind(PreparedStatement statement, Object... values) throws SQLException {
