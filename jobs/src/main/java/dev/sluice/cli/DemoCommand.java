@@ -44,21 +44,25 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--work-dir",
-            description = "Folder for the embedded stack's data (default: a new folder under .sluice/).")
+            description =
+                    "Folder for the embedded stack's data (default: a new folder under .sluice/).")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
         Duration length = parseDuration();
         if (rate < 1 || rate > 10_000) {
-            throw new UserError("Invalid --rate: " + rate + ". Use 1 to 10000 transactions per second.");
+            throw new UserError(
+                    "Invalid --rate: " + rate + ". Use 1 to 10000 transactions per second.");
         }
         if (customers < 1) {
-            throw new UserError("Invalid --customers: " + customers + ". Seed at least 1 customer.");
+            throw new UserError(
+                    "Invalid --customers: " + customers + ". Seed at least 1 customer.");
         }
         Path folder = workDir != null ? workDir : newWorkDir();
         PaymentsDemo demo =
-                new PaymentsDemo(new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
+                new PaymentsDemo(
+                        new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC =
                 new Thread(
@@ -90,7 +94,11 @@ final class DemoCommand implements Callable<Integer> {
             return parsed;
         } catch (IllegalArgumentException e) {
             throw new UserError(
-                    "Invalid --duration: '" + duration + "' (" + e.getMessage() + "). Write e.g. 30s or 5 min.");
+                    "Invalid --duration: '"
+                            + duration
+                            + "' ("
+                            + e.getMessage()
+                            + "). Write e.g. 30s or 5 min.");
         }
     }
 

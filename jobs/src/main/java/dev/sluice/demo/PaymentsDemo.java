@@ -29,7 +29,8 @@ import org.apache.iceberg.Table;
 public final class PaymentsDemo {
 
     /** What the user can choose. */
-    public record Settings(Duration duration, int transactionsPerSecond, int customers, Path workDir) {}
+    public record Settings(
+            Duration duration, int transactionsPerSecond, int customers, Path workDir) {}
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(3);
     private static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(90);
@@ -52,7 +53,10 @@ public final class PaymentsDemo {
 
     public void run() throws Exception {
         long started = System.nanoTime();
-        out.println("Starting the embedded stack (PostgreSQL, Kafka, Iceberg) under " + settings.workDir() + " ...");
+        out.println(
+                "Starting the embedded stack (PostgreSQL, Kafka, Iceberg) under "
+                        + settings.workDir()
+                        + " ...");
         try (EmbeddedStack stack = EmbeddedStack.start(settings.workDir());
                 LocalFlinkCluster flink = LocalFlinkCluster.start(8)) {
             out.println(stack.describe());
@@ -65,7 +69,12 @@ public final class PaymentsDemo {
                     PaymentsDatabase.NAME, scenario.traffic().rowChangesByTable());
 
             JobClient ingest = scenario.startIngest(flink.environment(new Configuration()));
-            out.println("Ingest job " + ingest.getJobID() + ": " + PaymentsDatabase.TABLES + " → staging topics");
+            out.println(
+                    "Ingest job "
+                            + ingest.getJobID()
+                            + ": "
+                            + PaymentsDatabase.TABLES
+                            + " → staging topics");
             JobClient pipeline = scenario.startPipeline(flink.environment(new Configuration()));
             out.println("Pipeline job " + pipeline.getJobID() + ": " + PaymentsScenario.PIPELINE);
             out.printf(
@@ -76,7 +85,8 @@ public final class PaymentsDemo {
 
             try (StagingTopicCounter staging =
                     new StagingTopicCounter(
-                            stack.kafka().bootstrapServers(), scenario.ingestConfig().stagingTopics().values())) {
+                            stack.kafka().bootstrapServers(),
+                            scenario.ingestConfig().stagingTopics().values())) {
                 driveTraffic(scenario, stack, staging);
                 out.println();
                 out.println("Traffic stopped; waiting for Iceberg to catch up with Postgres ...");
@@ -92,7 +102,8 @@ public final class PaymentsDemo {
         out.println("Stopped the jobs and the embedded stack. Nothing is left running.");
     }
 
-    private void driveTraffic(PaymentsScenario scenario, EmbeddedStack stack, StagingTopicCounter staging)
+    private void driveTraffic(
+            PaymentsScenario scenario, EmbeddedStack stack, StagingTopicCounter staging)
             throws Exception {
         AtomicReference<Exception> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
@@ -100,7 +111,8 @@ public final class PaymentsDemo {
         Thread writer =
                 new Thread(
                         () -> {
-                            long interval = TimeUnit.SECONDS.toNanos(1) / settings.transactionsPerSecond();
+                            long interval =
+                                    TimeUnit.SECONDS.toNanos(1) / settings.transactionsPerSecond();
                             long next = System.nanoTime();
                             try (Connection connection = scenario.connect()) {
                                 while (!stopRequested.get() && System.nanoTime() < deadline) {
@@ -108,7 +120,8 @@ public final class PaymentsDemo {
                                     next += interval;
                                     long wait = next - System.nanoTime();
                                     if (wait > 0) {
-                                        TimeUnit.NANOSECONDS.sleep(wait); // pacing the load, not a test
+                                        TimeUnit.NANOSECONDS.sleep(
+                                                wait); // pacing the load, not a test
                                     }
                                 }
                             } catch (Exception e) {
@@ -155,7 +168,11 @@ public final class PaymentsDemo {
         return false;
     }
 
-    private void report(PaymentsScenario scenario, EmbeddedStack stack, StagingTopicCounter staging, String title)
+    private void report(
+            PaymentsScenario scenario,
+            EmbeddedStack stack,
+            StagingTopicCounter staging,
+            String title)
             throws Exception {
         if (title != null) {
             out.printf("%n%s%n", title);
@@ -169,7 +186,12 @@ public final class PaymentsDemo {
                     staging.count(scenario.stagingTopic(table)),
                     stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)));
         }
-        measureLag(stack).ifPresent(lag -> out.printf("  lag source commit → visible in Iceberg: %.1f s%n", lag / 1000.0));
+        measureLag(stack)
+                .ifPresent(
+                        lag ->
+                                out.printf(
+                                        "  lag source commit → visible in Iceberg: %.1f s%n",
+                                        lag / 1000.0));
     }
 
     /**
@@ -213,13 +235,20 @@ public final class PaymentsDemo {
 
     private void printMaskedRows(EmbeddedStack stack) {
         out.println();
-        out.println("A few rows of warehouse.payments.cards (card_number masked by mask_show_last_n(card_number, 4)):");
+        out.println(
+                "A few rows of warehouse.payments.cards (card_number masked by mask_show_last_n(card_number, 4)):");
         stack.iceberg().rows(PaymentsScenario.warehouseTable("cards")).stream()
                 .limit(5)
                 .forEach(
                         row -> {
                             Map<String, Object> shown = new LinkedHashMap<>();
-                            for (String column : List.of("id", "customer_id", "card_number", "brand", "expiry")) {
+                            for (String column :
+                                    List.of(
+                                            "id",
+                                            "customer_id",
+                                            "card_number",
+                                            "brand",
+                                            "expiry")) {
                                 shown.put(column, row.get(column));
                             }
                             out.println("  " + shown);

@@ -29,7 +29,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 public final class PaymentsScenario {
 
-    public static final String PIPELINE = "classpath:sql/pipelines/payments/payments_to_warehouse.sql";
+    public static final String PIPELINE =
+            "classpath:sql/pipelines/payments/payments_to_warehouse.sql";
     public static final String CATALOG = "classpath:sql/catalog";
     public static final String SLOT = "sluice_payments";
     public static final List<String> SOURCE_TABLES = List.of("customers", "cards", "payments");
@@ -53,7 +54,9 @@ public final class PaymentsScenario {
         this.ingestConfig =
                 IngestConfig.from(
                         options,
-                        Map.of(IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(), stack.postgres().password()));
+                        Map.of(
+                                IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(),
+                                stack.postgres().password()));
     }
 
     public PaymentsTraffic traffic() {
@@ -88,7 +91,8 @@ public final class PaymentsScenario {
     public JobClient startPipeline(StreamExecutionEnvironment env) {
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         Pipeline pipeline =
-                PipelineLoader.load(SqlFiles.readCatalog(CATALOG), SqlFiles.read(PIPELINE), variables());
+                PipelineLoader.load(
+                        SqlFiles.readCatalog(CATALOG), SqlFiles.read(PIPELINE), variables());
         return PipelineRunner.execute(tableEnv, pipeline).getJobClient().orElseThrow();
     }
 
@@ -96,7 +100,11 @@ public final class PaymentsScenario {
     public Variables variables() {
         Map<String, String> iceberg = stack.iceberg().flinkCatalogOptions();
         return Variables.builder()
-                .put("KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers(), false, "embedded stack")
+                .put(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        stack.kafka().bootstrapServers(),
+                        false,
+                        "embedded stack")
                 .put("ICEBERG_CATALOG_TYPE", iceberg.get("catalog-type"), false, "embedded stack")
                 .put("ICEBERG_WAREHOUSE", iceberg.get("warehouse"), false, "embedded stack")
                 .build();

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path, proven on real components: Postgres snapshot and a stream of thousands of
- * inserts, updates (several per key) and deletes (also of rows inserted after start) → ingest job
- * → staging topics → SQL pipeline with masking → Iceberg. Iceberg must equal Postgres row for row,
+ * inserts, updates (several per key) and deletes (also of rows inserted after start) → ingest job →
+ * staging topics → SQL pipeline with masking → Iceberg. Iceberg must equal Postgres row for row,
  * and each staging topic must hold exactly the committed changes.
  */
 class PaymentsEndToEndITCase {
@@ -81,11 +81,16 @@ class PaymentsEndToEndITCase {
 
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             List<JsonNode> changes = stagingChanges(scenario, table);
-            assertThat(changes).as("changes in staging for %s", table).hasSize(committed.get(table).intValue());
-            assertThat(replay(changes)).as("staging replayed for %s", table).isEqualTo(postgresRowsNormalized(scenario, table));
+            assertThat(changes)
+                    .as("changes in staging for %s", table)
+                    .hasSize(committed.get(table).intValue());
+            assertThat(replay(changes))
+                    .as("staging replayed for %s", table)
+                    .isEqualTo(postgresRowsNormalized(scenario, table));
         }
         assertThat(icebergRows(stack, "cards").values())
-                .allSatisfy(row -> assertThat((String) row.get("card_number")).matches("n{12}\\d{4}"));
+                .allSatisfy(
+                        row -> assertThat((String) row.get("card_number")).matches("n{12}\\d{4}"));
 
         pipeline.cancel().get(30, TimeUnit.SECONDS);
         ingest.cancel().get(30, TimeUnit.SECONDS);
@@ -97,7 +102,8 @@ class PaymentsEndToEndITCase {
         return env;
     }
 
-    private static void await(String what, JobClient job, BooleanSupplier condition) throws Exception {
+    private static void await(String what, JobClient job, BooleanSupplier condition)
+            throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
@@ -112,7 +118,8 @@ class PaymentsEndToEndITCase {
         }
     }
 
-    private static boolean stagingCountsEqual(PaymentsScenario scenario, Map<String, Long> expected) {
+    private static boolean stagingCountsEqual(
+            PaymentsScenario scenario, Map<String, Long> expected) {
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             if (stagingChanges(scenario, table).size() != expected.get(table)) {
                 return false;
@@ -122,7 +129,11 @@ class PaymentsEndToEndITCase {
     }
 
     private static List<JsonNode> stagingChanges(PaymentsScenario scenario, String table) {
-        return STACK.stack().kafka().readCommitted(scenario.stagingTopic(table), Duration.ofSeconds(10)).stream()
+        return STACK
+                .stack()
+                .kafka()
+                .readCommitted(scenario.stagingTopic(table), Duration.ofSeconds(10))
+                .stream()
                 .map(record -> parse(record.value()))
                 .toList();
     }
@@ -144,7 +155,12 @@ class PaymentsEndToEndITCase {
             } else {
                 JsonNode after = change.get("after");
                 Map<String, Object> row = new HashMap<>();
-                after.fields().forEachRemaining(field -> row.put(field.getKey(), stagingValue(field.getKey(), field.getValue())));
+                after.fields()
+                        .forEachRemaining(
+                                field ->
+                                        row.put(
+                                                field.getKey(),
+                                                stagingValue(field.getKey(), field.getValue())));
                 state.put(after.get("id").asLong(), row);
             }
         }
@@ -167,12 +183,16 @@ class PaymentsEndToEndITCase {
         return value.asText();
     }
 
-    private static Map<Long, Map<String, Object>> postgresRowsNormalized(PaymentsScenario scenario, String table)
-            throws Exception {
+    private static Map<Long, Map<String, Object>> postgresRowsNormalized(
+            PaymentsScenario scenario, String table) throws Exception {
         Map<Long, Map<String, Object>> rows = new TreeMap<>();
         for (Map<String, Object> row : postgresRows(scenario, table).values()) {
             Map<String, Object> normalized = new HashMap<>();
-            row.forEach((column, value) -> normalized.put(column, value instanceof OffsetDateTime ? instant(value) : value));
+            row.forEach(
+                    (column, value) ->
+                            normalized.put(
+                                    column,
+                                    value instanceof OffsetDateTime ? instant(value) : value));
             rows.put((Long) row.get("id"), normalized);
         }
         return rows;
@@ -182,15 +202,16 @@ class PaymentsEndToEndITCase {
         try {
             return expectedWarehouse(scenario, "customers").equals(icebergRows(stack, "customers"))
                     && expectedWarehouse(scenario, "cards").equals(icebergRows(stack, "cards"))
-                    && expectedWarehouse(scenario, "payments").equals(icebergRows(stack, "payments"));
+                    && expectedWarehouse(scenario, "payments")
+                            .equals(icebergRows(stack, "payments"));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
 
     /** What the pipeline must produce for a table: the Postgres rows, projected and masked. */
-    private static Map<Long, Map<String, Object>> expectedWarehouse(PaymentsScenario scenario, String table)
-            throws Exception {
+    private static Map<Long, Map<String, Object>> expectedWarehouse(
+            PaymentsScenario scenario, String table) throws Exception {
         Map<Long, Map<String, Object>> expected = new TreeMap<>();
         for (Map<String, Object> row : postgresRows(scenario, table).values()) {
             Map<String, Object> out = new HashMap<>();
@@ -227,9 +248,14 @@ class PaymentsEndToEndITCase {
 
     private static Map<Long, Map<String, Object>> icebergRows(EmbeddedStack stack, String table) {
         Map<Long, Map<String, Object>> rows = new TreeMap<>();
-        for (Map<String, Object> row : stack.iceberg().rows(PaymentsScenario.warehouseTable(table))) {
+        for (Map<String, Object> row :
+                stack.iceberg().rows(PaymentsScenario.warehouseTable(table))) {
             Map<String, Object> normalized = new HashMap<>();
-            row.forEach((column, value) -> normalized.put(column, value instanceof OffsetDateTime ? instant(value) : value));
+            row.forEach(
+                    (column, value) ->
+                            normalized.put(
+                                    column,
+                                    value instanceof OffsetDateTime ? instant(value) : value));
             rows.put((Long) row.get("id"), normalized);
         }
         return rows;
@@ -239,8 +265,8 @@ class PaymentsEndToEndITCase {
         return ((OffsetDateTime) time).toInstant();
     }
 
-    private static Map<Long, Map<String, Object>> postgresRows(PaymentsScenario scenario, String table)
-            throws Exception {
+    private static Map<Long, Map<String, Object>> postgresRows(
+            PaymentsScenario scenario, String table) throws Exception {
         Map<Long, Map<String, Object>> rows = new TreeMap<>();
         try (Connection connection = scenario.connect();
                 Statement statement = connection.createStatement();
@@ -261,7 +287,9 @@ class PaymentsEndToEndITCase {
         return rows;
     }
 
-    /** Hive's mask_show_last_n with default replacements: upper X, lower x, digit n, others kept. */
+    /**
+     * Hive's mask_show_last_n with default replacements: upper X, lower x, digit n, others kept.
+     */
     private static String hiveShowLastN(String value, int shown) {
         if (value == null) {
             return null;
@@ -287,6 +315,8 @@ class PaymentsEndToEndITCase {
 
     private static String sha256Hex(String value) throws Exception {
         return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+                .formatHex(
+                        MessageDigest.getInstance("SHA-256")
+                                .digest(value.getBytes(StandardCharsets.UTF_8)));
     }
 }
