@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
@@ -32,7 +33,7 @@ public final class PaymentsDemo {
     public record Settings(
             Duration duration, int transactionsPerSecond, int customers, Path workDir) {}
 
-    private static final Duration REPORT_EVERY = Duration.ofSeconds(3);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
     private static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(90);
 
     private final Settings settings;
@@ -60,13 +61,15 @@ public final class PaymentsDemo {
         try (EmbeddedStack stack = EmbeddedStack.start(settings.workDir());
                 LocalFlinkCluster flink = LocalFlinkCluster.start(8)) {
             out.println(stack.describe());
-            out.println("Flink web UI: " + flink.webUi());
+            out.printf("  Flink web UI: %s%n", flink.webUi());
+            out.printf("Stack ready after %.1f s.%n", seconds(started));
 
             PaymentsScenario scenario = new PaymentsScenario(stack, 42, Duration.ofSeconds(1));
             scenario.createSourceDatabase(settings.customers());
             out.printf(
                     "Created database '%s' with %s%n",
                     PaymentsDatabase.NAME, scenario.traffic().rowChangesByTable());
+            long jobsStarted = System.nanoTime();
 
             JobClient ingest = scenario.startIngest(flink.environment(new Configuration()));
             out.println(
@@ -78,10 +81,12 @@ public final class PaymentsDemo {
             JobClient pipeline = scenario.startPipeline(flink.environment(new Configuration()));
             out.println("Pipeline job " + pipeline.getJobID() + ": " + PaymentsScenario.PIPELINE);
             out.printf(
-                    "Startup took %.1f s. Driving %d transactions/s for %s (Ctrl-C stops early).%n%n",
-                    (System.nanoTime() - started) / 1e9,
+                    "Jobs submitted after %.1f s (startup %.1f s in all). Driving %d"
+                            + " transactions/s for %s (Ctrl-C stops early).%n",
+                    seconds(jobsStarted),
+                    seconds(started),
                     settings.transactionsPerSecond(),
-                    settings.duration());
+                    TimeUtils.formatWithHighestUnit(settings.duration()));
 
             try (StagingTopicCounter staging =
                     new StagingTopicCounter(
@@ -100,6 +105,10 @@ public final class PaymentsDemo {
             }
         }
         out.println("Stopped the jobs and the embedded stack. Nothing is left running.");
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
     }
 
     private void driveTraffic(
