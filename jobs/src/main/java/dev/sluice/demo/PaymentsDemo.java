@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.util.TimeUtils;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
 
 /**
  * {@code sluice demo}: the payments scenario on the embedded stack with live traffic, printing rows
@@ -39,8 +35,7 @@ public final class PaymentsDemo {
     private final Settings settings;
     private final PrintStream out;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
-    private final List<Long> lagsMillis = Collections.synchronizedList(new ArrayList<>());
-    private long lastSnapshotId = -1;
+    private IcebergCommitLag commitLag;
 
     public PaymentsDemo(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -89,9 +84,18 @@ public final class PaymentsDemo {
                     TimeUtils.formatWithHighestUnit(settings.duration()));
 
             try (StagingTopicCounter staging =
-                    new StagingTopicCounter(
-                            stack.kafka().bootstrapServers(),
-                            scenario.ingestConfig().stagingTopics().values())) {
+                            new StagingTopicCounter(
+                                    stack.kafka().bootstrapServers(),
+                                    scenario.ingestConfig().stagingTopics().values());
+                    IcebergCommitLag lag =
+                            new IcebergCommitLag(
+                                    () ->
+                                            stack.iceberg()
+                                                    .loadTable(
+                                                            PaymentsScenario.warehouseTable(
+                                                                    "payments")),
+                                    "updated_at")) {
+                commitLag = lag;
                 driveTraffic(scenario, stack, staging);
                 out.println();
                 out.println("Traffic stopped; waiting for Iceberg to catch up with Postgres ...");
@@ -195,41 +199,16 @@ public final class PaymentsDemo {
                     staging.count(scenario.stagingTopic(table)),
                     stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)));
         }
-        measureLag(stack)
-                .ifPresent(
-                        lag ->
-                                out.printf(
-                                        "  lag source commit → visible in Iceberg: %.1f s%n",
-                                        lag / 1000.0));
-    }
-
-    /**
-     * When the payments table has a new snapshot: its commit time minus the newest {@code
-     * updated_at} it contains, i.e. how long the latest change took from Postgres to Iceberg.
-     */
-    private java.util.Optional<Long> measureLag(EmbeddedStack stack) {
-        Table table = stack.iceberg().loadTable(PaymentsScenario.warehouseTable("payments"));
-        Snapshot snapshot = table.currentSnapshot();
-        if (snapshot == null || snapshot.snapshotId() == lastSnapshotId) {
-            return java.util.Optional.empty();
+        List<Long> lags = commitLag.lagsMillis();
+        if (!lags.isEmpty()) {
+            out.printf(
+                    "  lag source commit → visible in Iceberg (last commit): %.1f s%n",
+                    lags.get(lags.size() - 1) / 1000.0);
         }
-        lastSnapshotId = snapshot.snapshotId();
-        long newestChange =
-                stack.iceberg().rows(PaymentsScenario.warehouseTable("payments")).stream()
-                        .map(row -> (OffsetDateTime) row.get("updated_at"))
-                        .mapToLong(time -> time.toInstant().toEpochMilli())
-                        .max()
-                        .orElse(snapshot.timestampMillis());
-        long lag = Math.max(0, snapshot.timestampMillis() - newestChange);
-        lagsMillis.add(lag);
-        return java.util.Optional.of(lag);
     }
 
     private void printLag() {
-        List<Long> lags;
-        synchronized (lagsMillis) {
-            lags = new ArrayList<>(lagsMillis);
-        }
+        List<Long> lags = commitLag.lagsMillis();
         if (lags.isEmpty()) {
             return;
         }
