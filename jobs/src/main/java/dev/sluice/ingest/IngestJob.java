@@ -1,0 +1,108 @@
+package dev.sluice.ingest;
+
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.cdc.connectors.base.options.StartupOptions;
+import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The CDC ingest job: every change of the configured PostgreSQL tables, read through one logical
+ * replication slot (pgoutput, incremental snapshot first), written exactly once to the staging
+ * topic of its table, keyed by primary key.
+ *
+ * <p>Run it on a cluster with {@code --postgres.hostname h --postgres.database d --tables
+ * 'public.a;public.b' --slot.name s --kafka.bootstrap-servers k:9092}; every option is in {@link
+ * IngestOptions}.
+ */
+public final class IngestJob {
+
+    static final String SOURCE_UID = "sluice-ingest-postgres-source";
+    static final String SINK_UID = "sluice-ingest-staging-sink";
+
+    private IngestJob() {}
+
+    public static void main(String[] args) throws Exception {
+        IngestConfig config = IngestConfig.from(ParameterTool.fromArgs(args).getConfiguration());
+        IngestPreflight.prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        addTo(env, config);
+        env.execute(jobName(config));
+    }
+
+    public static String jobName(IngestConfig config) {
+        return "sluice-ingest " + config.database() + " " + config.tables();
+    }
+
+    /**
+     * Adds the ingest pipeline to an environment and turns on exactly-once checkpointing. The
+     * caller runs {@link IngestPreflight#prepare} first (the staging topics must exist).
+     */
+    public static void addTo(StreamExecutionEnvironment env, IngestConfig config) {
+        env.enableCheckpointing(
+                config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        Properties debezium = new Properties();
+        debezium.setProperty("publication.name", config.publicationName());
+        // the preflight created the publication for exactly these tables; never widen it
+        debezium.setProperty("publication.autocreate.mode", "disabled");
+        debezium.setProperty("decimal.handling.mode", "precise");
+        debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+
+        PostgresSourceBuilder.PostgresIncrementalSource<StagingRecord> source =
+                PostgresSourceBuilder.PostgresIncrementalSource.<StagingRecord>builder()
+                        .hostname(config.hostname())
+                        .port(config.port())
+                        .database(config.database())
+                        .schemaList(
+                                config.tables().stream()
+                                        .map(SourceTable::schema)
+                                        .distinct()
+                                        .toArray(String[]::new))
+                        .tableList(
+                                config.tables().stream()
+                                        .map(SourceTable::qualifiedName)
+                                        .toArray(String[]::new))
+                        .username(config.username())
+                        .password(config.password())
+                        .slotName(config.slotName())
+                        .decodingPluginName("pgoutput")
+                        .splitSize(config.snapshotSplitSize())
+                        .startupOptions(StartupOptions.initial())
+                        .debeziumProperties(debezium)
+                        .deserializer(
+                                new StagingRecordDeserializer(
+                                        config.topicPrefix(),
+                                        config.database(),
+                                        config.deadLetterTopic()))
+                        .build();
+
+        Properties producer = new Properties();
+        producer.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(config.transactionTimeout().toMillis()));
+        producer.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        KafkaSink<StagingRecord> sink =
+                KafkaSink.<StagingRecord>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setRecordSerializer(new StagingRecordSerializer())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(config.transactionalIdPrefix())
+                        .setKafkaProducerConfig(producer)
+                        .build();
+
+        DataStreamSource<StagingRecord> changes =
+                env.fromSource(
+                        source,
+                        WatermarkStrategy.noWatermarks(),
+                        "postgres-cdc " + config.database());
+        changes.setParallelism(config.sourceParallelism()).uid(SOURCE_UID);
+        changes.sinkTo(sink).name("staging topics").uid(SINK_UID).setParallelism(1);
+    }
+}

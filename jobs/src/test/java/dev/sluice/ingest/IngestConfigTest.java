@@ -1,0 +1,90 @@
+package dev.sluice.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class IngestConfigTest {
+
+    private static Configuration valid() {
+        return Configuration.fromMap(
+                Map.of(
+                        "postgres.hostname", "db.internal",
+                        "postgres.port", "5433",
+                        "postgres.database", "payments",
+                        "tables", "public.customers;cards",
+                        "slot.name", "sluice_payments",
+                        "kafka.bootstrap-servers", "kafka:9092"));
+    }
+
+    @Test
+    void derivesTopicsSlotPublicationAndTransactionalIds() {
+        IngestConfig config = IngestConfig.from(valid(), Map.of());
+
+        assertThat(config.tables())
+                .containsExactly(
+                        new SourceTable("public", "customers"), new SourceTable("public", "cards"));
+        assertThat(config.stagingTopics().values())
+                .containsExactly(
+                        "staging.payments.public.customers", "staging.payments.public.cards");
+        assertThat(config.deadLetterTopic()).isEqualTo("staging.payments.dead-letter");
+        assertThat(config.publicationName()).isEqualTo("sluice_payments");
+        assertThat(config.transactionalIdPrefix())
+                .isEqualTo("sluice-ingest-payments-sluice_payments");
+        assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5433/payments");
+    }
+
+    @Test
+    void readsThePasswordFromTheNamedEnvironmentVariableAndNeverPrintsIt() {
+        Configuration options = valid();
+        options.setString("postgres.password-env", "PAYMENTS_DB_PASSWORD");
+
+        IngestConfig config =
+                IngestConfig.from(options, Map.of("PAYMENTS_DB_PASSWORD", "s3cr3t-value"));
+
+        assertThat(config.password()).isEqualTo("s3cr3t-value");
+        assertThat(config.toString()).doesNotContain("s3cr3t-value");
+    }
+
+    @Test
+    void missingTablesSaysWhichOptionAndGivesAnExample() {
+        Configuration options = valid();
+        options.removeKey("tables");
+
+        assertThatThrownBy(() -> IngestConfig.from(options, Map.of()))
+                .hasMessageContaining("Missing required option 'tables'")
+                .hasMessageContaining("--tables 'public.customers;public.cards'");
+    }
+
+    @Test
+    void rejectsMalformedTableNamesAndSlotNames() {
+        Configuration badTable = valid();
+        badTable.setString("tables", "public.customers;a.b.c");
+        assertThatThrownBy(() -> IngestConfig.from(badTable, Map.of()))
+                .hasMessageContaining("'a.b.c'")
+                .hasMessageContaining("schema.table");
+
+        Configuration badSlot = valid();
+        badSlot.setString("slot.name", "Sluice-Slot");
+        assertThatThrownBy(() -> IngestConfig.from(badSlot, Map.of()))
+                .hasMessageContaining("slot.name")
+                .hasMessageContaining("lower-case");
+    }
+
+    @Test
+    void rejectsMissingKafkaAndZeroPartitions() {
+        Configuration noKafka = valid();
+        noKafka.removeKey("kafka.bootstrap-servers");
+        assertThatThrownBy(() -> IngestConfig.from(noKafka, Map.of()))
+                .hasMessageContaining("'kafka.bootstrap-servers'");
+
+        Configuration zeroPartitions = valid();
+        zeroPartitions.setString("staging.partitions", "0");
+        assertThatThrownBy(() -> IngestConfig.from(zeroPartitions, Map.of()))
+                .hasMessageContaining("'staging.partitions'")
+                .hasMessageContaining("at least 1");
+    }
+}

@@ -1,0 +1,66 @@
+-- The staging area as Flink tables: one Kafka topic per source table, written by the ingest job
+-- in the common change format (Debezium JSON envelope, ISO-8601 timestamps). Pipelines read these
+-- tables and get inserts, updates and deletes as a changelog keyed by the primary key.
+--
+-- Variables: KAFKA_BOOTSTRAP_SERVERS.
+
+CREATE DATABASE IF NOT EXISTS staging;
+
+CREATE TABLE staging.payments_customers (
+  id BIGINT,
+  name STRING,
+  email STRING,
+  phone STRING,
+  country STRING,
+  created_at TIMESTAMP_LTZ(6),
+  updated_at TIMESTAMP_LTZ(6),
+  source_committed_at TIMESTAMP_LTZ(3) METADATA FROM 'value.source.timestamp' VIRTUAL,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.payments.public.customers',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'properties.isolation.level' = 'read_committed',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'debezium-json',
+  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+);
+
+CREATE TABLE staging.payments_cards (
+  id BIGINT,
+  customer_id BIGINT,
+  card_number STRING,
+  brand STRING,
+  expiry STRING,
+  updated_at TIMESTAMP_LTZ(6),
+  source_committed_at TIMESTAMP_LTZ(3) METADATA FROM 'value.source.timestamp' VIRTUAL,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.payments.public.cards',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'properties.isolation.level' = 'read_committed',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'debezium-json',
+  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+);
+
+CREATE TABLE staging.payments_payments (
+  id BIGINT,
+  card_id BIGINT,
+  amount DECIMAL(12, 2),
+  currency STRING,
+  status STRING,
+  created_at TIMESTAMP_LTZ(6),
+  updated_at TIMESTAMP_LTZ(6),
+  source_committed_at TIMESTAMP_LTZ(3) METADATA FROM 'value.source.timestamp' VIRTUAL,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.payments.public.payments',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'properties.isolation.level' = 'read_committed',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'debezium-json',
+  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+);
