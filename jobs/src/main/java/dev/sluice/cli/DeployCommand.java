@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,6 +93,9 @@ final class DeployCommand implements Runnable {
                 description = "Write one file per resource into DIR instead of stdout.")
         Path out;
 
+        /** The checks to run before rendering; tests replace the service-loader lookup. */
+        Supplier<List<PipelineCheck>> checks = PipelineCheck::installed;
+
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
@@ -123,8 +127,8 @@ final class DeployCommand implements Runnable {
         }
 
         private PipelineDeployment runChecks(PipelineDeployment pipeline, PrintWriter stderr) {
-            List<PipelineCheck> checks = PipelineCheck.installed();
-            if (checks.isEmpty()) {
+            List<PipelineCheck> installed = checks.get();
+            if (installed.isEmpty()) {
                 stderr.println(
                         "note: no pipeline check (policy gate) is installed; rendering "
                                 + file
@@ -133,7 +137,7 @@ final class DeployCommand implements Runnable {
             }
             List<String> problems = new ArrayList<>();
             TreeSet<String> classes = new TreeSet<>();
-            for (PipelineCheck check : checks) {
+            for (PipelineCheck check : installed) {
                 PipelineCheck.Verdict verdict = check.check(file);
                 verdict.problems().forEach(p -> problems.add(check.name() + ": " + p));
                 classes.addAll(verdict.classifications());
