@@ -126,7 +126,11 @@ public final class ManifestRenderer {
         job.put("jarURI", "local://" + JOB_JAR_IN_IMAGE);
         job.put("entryClass", PIPELINE_ENTRY_CLASS);
         // the image carries the SQL folder next to the jar; the job reads the file from there
-        job.putArray("args").add(USRLIB + "/sql/" + pipeline.sqlResource());
+        ArrayNode args = job.putArray("args").add(USRLIB + "/sql/" + pipeline.sqlResource());
+        for (SecretRef secret : pipeline.secretBindings()) {
+            // the job redacts the values of these environment variables in every message
+            args.add("--secret-env").add(secret.variable());
+        }
         job.put("parallelism", pipeline.parallelism());
         job.put("upgradeMode", "savepoint");
         job.put("state", "running");

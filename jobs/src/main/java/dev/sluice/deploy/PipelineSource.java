@@ -3,6 +3,8 @@ package dev.sluice.deploy;
 import dev.sluice.sql.PipelineMetadata;
 import dev.sluice.sql.PipelineMetadataParser;
 import dev.sluice.sql.SourceText;
+import dev.sluice.sql.SqlScriptParser;
+import dev.sluice.sql.SqlStatement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * Reads a pipeline file for deployment: its metadata header (through {@link
  * PipelineMetadataParser}), its place inside the {@code sql/} folder, and the {@code ${NAME}}
- * variables it and the shared catalog need at run time.
+ * variables it and the shared catalog need at run time (found in the string literals that {@link
+ * SqlScriptParser} reports, the only place the pipeline job substitutes them).
  */
 public final class PipelineSource {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -37,17 +40,19 @@ public final class PipelineSource {
         Path absolute = file.toAbsolutePath().normalize();
         Path sqlRoot = sqlRoot(absolute, file);
         String text = readText(file);
-        PipelineMetadata metadata =
-                PipelineMetadataParser.parse(new SourceText(file.toString(), text));
+        SourceText source = new SourceText(file.toString(), text);
+        PipelineMetadata metadata = PipelineMetadataParser.parse(source);
         String name = KubernetesNames.forPipelineFile(metadata.name() + ".sql");
 
-        SortedSet<String> variables = new TreeSet<>(variablesIn(text));
+        SortedSet<String> variables = new TreeSet<>(variablesIn(source));
         Path catalog = sqlRoot.resolve("catalog");
         if (Files.isDirectory(catalog)) {
             // the pipeline job runs the shared catalog before the pipeline: its variables count
             try (Stream<Path> files = Files.list(catalog)) {
                 for (Path catalogFile : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
-                    variables.addAll(variablesIn(readText(catalogFile)));
+                    variables.addAll(
+                            variablesIn(
+                                    new SourceText(catalogFile.toString(), readText(catalogFile))));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list " + catalog, e);
@@ -63,12 +68,21 @@ public final class PipelineSource {
                 .withSecrets(variables, List.of());
     }
 
-    /** The names of the {@code ${NAME}} references in {@code sql}. */
-    static SortedSet<String> variablesIn(String sql) {
+    /** The names of the {@code ${NAME}} references inside the string literals of {@code source}. */
+    static SortedSet<String> variablesIn(SourceText source) {
         SortedSet<String> names = new TreeSet<>();
-        Matcher matcher = VARIABLE.matcher(sql);
-        while (matcher.find()) {
-            names.add(matcher.group(1));
+        for (SqlStatement statement : SqlScriptParser.parse(source).statements()) {
+            for (SqlStatement.Span literal : statement.stringLiterals()) {
+                Matcher matcher =
+                        VARIABLE.matcher(statement.sql()).region(literal.start(), literal.end());
+                while (matcher.find()) {
+                    // $${NAME} is an escaped, literal ${NAME}
+                    if (matcher.start() == 0
+                            || statement.sql().charAt(matcher.start() - 1) != '$') {
+                        names.add(matcher.group(1));
+                    }
+                }
+            }
         }
         return names;
     }

@@ -32,6 +32,9 @@ class DockerfileITCase {
             assertThat(jar.getEntry("sql/pipelines/payments/payments_to_warehouse.sql"))
                     .isNotNull();
             assertThat(jar.getEntry("dev/sluice/deploy/ManifestRenderer.class")).isNotNull();
+            // the entry class every rendered manifest starts
+            String entryClass = ManifestRenderer.PIPELINE_ENTRY_CLASS.replace('.', '/') + ".class";
+            assertThat(jar.getEntry(entryClass)).as(entryClass).isNotNull();
         }
         try (var sql = Files.walk(DockerfileReferences.REPOSITORY.resolve("sql"))) {
             assertThat(sql.filter(p -> p.toString().endsWith(".sql")).count()).isPositive();

@@ -113,8 +113,14 @@ class ManifestRendererTest {
                             "execution.checkpointing.interval",
                             ManifestRenderer.flinkDuration(pipeline.checkpointInterval()))
                     .containsKey("restart-strategy.type");
+            List<String> expectedArgs = new ArrayList<>();
+            expectedArgs.add("/opt/flink/usrlib/sql/" + pipeline.sqlResource());
+            if (pipeline.variables().contains("MIRROR_PASSWORD")) {
+                // the job redacts secret environment variables it is told about
+                expectedArgs.addAll(List.of("--secret-env", "MIRROR_PASSWORD"));
+            }
             assertThat(deployment.getSpec().getJob().getArgs())
-                    .containsExactly("/opt/flink/usrlib/sql/" + pipeline.sqlResource());
+                    .containsExactlyElementsOf(expectedArgs);
             // secrets only by reference, never a value
             var env =
                     deployment.getSpec().getPodTemplate().getSpec().getContainers().get(0).getEnv();
@@ -339,5 +345,17 @@ class ManifestRendererTest {
                         ManifestRenderer.create(DeployProfile.PROD, null, "1")
                                 .render(VALID, DeployMode.APPLICATION));
         assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void onlyVariablesInStringLiteralsCount() {
+        var source =
+                new dev.sluice.sql.SourceText(
+                        "v.sql",
+                        "-- @owner t\n-- @description uses ${IN_HEADER}\n"
+                                + "INSERT INTO t /* ${IN_COMMENT} */ SELECT '${PG_PASSWORD}',"
+                                + " '$${ESCAPED}', 'a${KAFKA_BOOTSTRAP_SERVERS}b';\n");
+        assertThat(PipelineSource.variablesIn(source))
+                .containsExactly("KAFKA_BOOTSTRAP_SERVERS", "PG_PASSWORD");
     }
 }
