@@ -76,7 +76,10 @@ public record DeployProfile(
                     OBJECT_STORAGE_SECRETS,
                     ENDPOINT_VARIABLES);
 
-    /** Standby JobManager, larger TaskManagers, restarts with backoff, periodic savepoints. */
+    /**
+     * Standby JobManager, larger TaskManagers, restarts with backoff, periodic savepoints,
+     * automatic rollback of upgrades that do not become healthy.
+     */
     public static final DeployProfile PROD =
             new DeployProfile(
                     "prod",
@@ -100,6 +103,10 @@ public record DeployProfile(
                             "restart-strategy.exponential-delay.reset-backoff-threshold", "1 h",
                             "restart-strategy.exponential-delay.jitter-factor", "0.1"),
                     ordered(
+                            // an upgrade that does not become healthy in time is rolled back to
+                            // the last stable spec, from the savepoint the upgrade took
+                            "kubernetes.operator.deployment.rollback.enabled", "true",
+                            "kubernetes.operator.deployment.readiness.timeout", "5 min",
                             "kubernetes.operator.periodic.savepoint.interval", "6 h",
                             "kubernetes.operator.savepoint.history.max.age", "7 d",
                             "kubernetes.operator.savepoint.history.max.count", "10"),
