@@ -358,4 +358,16 @@ class ManifestRendererTest {
         assertThat(PipelineSource.variablesIn(source))
                 .containsExactly("KAFKA_BOOTSTRAP_SERVERS", "PG_PASSWORD");
     }
+
+    @Test
+    void imageRepositoryWithATagIsRejected() {
+        assertThat(
+                        ManifestRenderer.create(DeployProfile.DEV, "registry:5000/team/sluice", "1")
+                                .image())
+                .isEqualTo("registry:5000/team/sluice:1");
+        assertThatThrownBy(() -> ManifestRenderer.create(DeployProfile.DEV, "reg/sluice:1.0", "2"))
+                .hasMessageContaining("Invalid image repository: 'reg/sluice:1.0'");
+        assertThatThrownBy(() -> ManifestRenderer.create(DeployProfile.DEV, "Reg/Sluice", "2"))
+                .hasMessageContaining("Invalid image repository");
+    }
 }
