@@ -91,7 +91,11 @@ class CommittedManifestsTest {
             JsonNode got = flinkResources.get(i);
             assertThat(got.equals(NUMBERS_BY_VALUE, want))
                     .as(
-                            "kustomize %s differs from sluice deploy render:%n%s%nvs%n%s",
+                            "kustomize %s differs from sluice deploy render (after changing the example's header or"
+                                    + " DeployProfile, re-render deploy/base with `./sluice deploy render"
+                                    + " sql/pipelines/payments/payments_to_warehouse.sql --overlay dev"
+                                    + " --image-tag 0.1.0 --mode application|session --out deploy/base/<mode>`"
+                                    + " and adjust deploy/overlays/prod/env):%n%s%nvs%n%s",
                             overlay, got.toPrettyString(), want.toPrettyString())
                     .isTrue();
         }
