@@ -94,7 +94,8 @@ class CommittedManifestsTest {
                             "kustomize %s differs from sluice deploy render (after changing the example's header or"
                                     + " DeployProfile, re-render deploy/base with `./sluice deploy render"
                                     + " sql/pipelines/payments/payments_to_warehouse.sql --overlay dev"
-                                    + " --image-tag 0.1.0 --mode application|session --out deploy/base/<mode>`"
+                                    + " --image-tag 0.1.0 --mode application|session --out deploy/base/<mode>`, and"
+                                    + " `--session-cluster` for the session cluster,"
                                     + " and adjust deploy/overlays/prod/env):%n%s%nvs%n%s",
                             overlay, got.toPrettyString(), want.toPrettyString())
                     .isTrue();
