@@ -39,8 +39,21 @@ public final class SensitiveDataDetector {
         this.detectors =
                 new ValueDetector[] {
                     new EmailDetector(),
-                    new PaymentCardDetector(),
                     new PhoneDetector(defaultRegion),
+                    new SsnDetector(),
+                    new NinoDetector(),
+                    new BirthDateDetector(),
+                    new PersonNameDetector(),
+                    new PostalAddressDetector(),
+                    new PaymentCardDetector(),
+                    new IbanDetector(),
+                    new Ipv4Detector(),
+                    new Ipv6Detector(),
+                    new MacAddressDetector(),
+                    new AwsAccessKeyDetector(),
+                    new PrivateKeyDetector(),
+                    new JwtDetector(),
+                    new TokenDetector(),
                 };
     }
 
