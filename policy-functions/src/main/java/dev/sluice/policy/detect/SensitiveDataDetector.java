@@ -146,6 +146,11 @@ public final class SensitiveDataDetector {
         return v.isEmpty() ? null : v;
     }
 
+    /** The detectors in the order they run; for tests that exercise each one. */
+    List<ValueDetector> detectors() {
+        return List.of(detectors);
+    }
+
     public String defaultRegion() {
         return defaultRegion;
     }
