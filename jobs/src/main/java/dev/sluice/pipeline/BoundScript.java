@@ -1,0 +1,12 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.sql.BoundStatement;
+import dev.sluice.sql.SourceText;
+import java.util.List;
+
+/** One SQL file after splitting and variable substitution. */
+public record BoundScript(SourceText source, List<BoundStatement> statements) {
+    public BoundScript {
+        statements = List.copyOf(statements);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.sql.BoundStatement;
+import dev.sluice.sql.SourceText;
+import dev.sluice.sql.SqlFileException;
+import dev.sluice.sql.SqlFiles;
+import dev.sluice.sql.StatementKind;
+import dev.sluice.sql.Variables;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.config.ExecutionConfigOptions;
+
+/**
+ * Runs a SQL pipeline in a table environment the caller owns: the catalog files first (in name
+ * order), then the pipeline file, whose {@code INSERT}s all join one statement set, so the whole
+ * file is one Flink job.
+ *
+ * <p>The header's parallelism and checkpoint interval and the pipeline name are applied to the
+ * environment's table configuration before any statement; a {@code SET} in the file wins over them.
+ */
+public final class PipelineRunner {
+
+    private PipelineRunner() {}
+
+    /**
+     * Loads and runs a pipeline from files on disk and returns once its job is submitted; {@code
+     * result.getJobClient()} then follows or stops it.
+     *
+     * @throws PipelineException if the files have problems (all of them are listed)
+     * @throws SqlFileException if Flink refuses a statement, at its place in the file
+     */
+    public static TableResult execute(
+            StreamTableEnvironment tEnv,
+            List<Path> catalogFiles,
+            Path pipelineFile,
+            Variables vars) {
+        List<SourceText> catalog = new ArrayList<>();
+        for (Path file : catalogFiles) {
+            catalog.add(SqlFiles.read(file));
+        }
+        return execute(tEnv, PipelineLoader.load(catalog, SqlFiles.read(pipelineFile), vars));
+    }
+
+    /**
+     * Runs a loaded pipeline; see {@link #execute(StreamTableEnvironment, List, Path, Variables)}.
+     */
+    public static TableResult execute(TableEnvironment tEnv, Pipeline pipeline) {
+        StatementSet inserts = prepare(tEnv, pipeline);
+        BoundStatement first = pipeline.inserts().get(0);
+        try {
+            return inserts.execute();
+        } catch (RuntimeException e) {
+            throw FlinkErrors.at(first, e, pipeline.variables());
+        }
+    }
+
+    /**
+     * Applies the pipeline's settings and runs every statement but the {@code INSERT}s, which it
+     * returns as one statement set (planned, not started).
+     *
+     * @throws SqlFileException at the first statement Flink refuses
+     */
+    public static StatementSet prepare(TableEnvironment tEnv, Pipeline pipeline) {
+        applyMetadata(tEnv, pipeline);
+        ConfigurationTracker tracker = new ConfigurationTracker(tEnv);
+        for (BoundScript script : pipeline.catalog()) {
+            for (BoundStatement statement : script.statements()) {
+                run(tEnv, statement, tracker, pipeline.variables());
+            }
+        }
+        StatementSet inserts = tEnv.createStatementSet();
+        for (BoundStatement statement : pipeline.pipeline().statements()) {
+            if (statement.kind() == StatementKind.INSERT) {
+                try {
+                    inserts.addInsertSql(statement.sql());
+                } catch (RuntimeException e) {
+                    throw FlinkErrors.at(statement, e, pipeline.variables());
+                }
+            } else {
+                run(tEnv, statement, tracker, pipeline.variables());
+            }
+        }
+        return inserts;
+    }
+
+    /**
+     * Runs one non-{@code INSERT} statement: {@code SET}/{@code RESET} change the table
+     * configuration, everything else goes to {@link TableEnvironment#executeSql}.
+     *
+     * @throws SqlFileException if Flink refuses it
+     */
+    public static void run(TableEnvironment tEnv, BoundStatement statement, Variables variables) {
+        run(tEnv, statement, new ConfigurationTracker(tEnv), variables);
+    }
+
+    private static void run(
+            TableEnvironment tEnv,
+            BoundStatement statement,
+            ConfigurationTracker tracker,
+            Variables variables) {
+        try {
+            switch (statement.kind()) {
+                case SET -> tracker.set(ConfigKeys.SetStatement.of(statement));
+                case RESET -> tracker.reset(ConfigKeys.SetStatement.of(statement));
+                default -> tEnv.executeSql(statement.sql());
+            }
+        } catch (SqlFileException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw FlinkErrors.at(statement, e, variables);
+        }
+    }
+
+    private static void applyMetadata(TableEnvironment tEnv, Pipeline pipeline) {
+        Configuration config = tEnv.getConfig().getConfiguration();
+        if (pipeline.metadata() == null) {
+            return;
+        }
+        config.set(PipelineOptions.NAME, pipeline.metadata().name());
+        config.set(CoreOptions.DEFAULT_PARALLELISM, pipeline.metadata().parallelism());
+        config.set(
+                ExecutionConfigOptions.TABLE_EXEC_RESOURCE_DEFAULT_PARALLELISM,
+                pipeline.metadata().parallelism());
+        config.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                pipeline.metadata().checkpointInterval());
+    }
+
+    /** {@code SET}/{@code RESET} on the table configuration; RESET undoes the file's own SETs. */
+    private static final class ConfigurationTracker {
+        private final TableEnvironment tEnv;
+        private final Configuration initial;
+        private final Set<String> setKeys = new LinkedHashSet<>();
+
+        ConfigurationTracker(TableEnvironment tEnv) {
+            this.tEnv = tEnv;
+            this.initial = new Configuration(tEnv.getConfig().getConfiguration());
+        }
+
+        void set(ConfigKeys.SetStatement set) {
+            if (set.key() == null || set.value() == null) {
+                return; // a bare SET lists the configuration: nothing to do in a job
+            }
+            tEnv.getConfig().getConfiguration().setString(set.key(), set.value());
+            setKeys.add(set.key());
+        }
+
+        void reset(ConfigKeys.SetStatement reset) {
+            List<String> keys = reset.key() == null ? List.copyOf(setKeys) : List.of(reset.key());
+            Configuration config = tEnv.getConfig().getConfiguration();
+            for (String key : keys) {
+                String before = initial.toMap().get(key);
+                if (before == null) {
+                    config.removeKey(key);
+                } else {
+                    config.setString(key, before);
+                }
+                setKeys.remove(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.sluice.sql;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Reads the metadata header of a pipeline file: the leading block of {@code --} comment lines
+ * (blank lines allowed), in which lines of the form {@code -- @tag value} are fields.
+ *
+ * <pre>
+ * -- @owner payments
+ * -- @description Card payments into the Iceberg warehouse, card number masked
+ * -- @parallelism 1
+ * -- @checkpoint-interval 10 s
+ * </pre>
+ *
+ * {@code @owner} and {@code @description} are required; {@code @name} defaults to the file name
+ * without {@code .sql}; durations are read like Flink's own options ({@code 10 s}, {@code 1min},
+ * {@code 500 ms}). The header ends at the first line that is neither a comment nor blank.
+ */
+public final class PipelineMetadataParser {
+    private static final Pattern TAG_LINE = Pattern.compile("^\\s*--\\s*@(\\S*)\\s*(.*?)\\s*$");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+    private static final Set<String> REQUIRED = Set.of("owner", "description");
+
+    private PipelineMetadataParser() {}
+
+    /**
+     * Reads the header of {@code source}.
+     *
+     * @throws SqlFileException naming the file, line and field of a missing or invalid field
+     */
+    public static PipelineMetadata parse(SourceText source) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        for (int line = 1; line <= source.lineCount(); line++) {
+            String text = source.line(line);
+            String trimmed = text.strip();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (!trimmed.startsWith("--")) {
+                break;
+            }
+            Matcher tag = TAG_LINE.matcher(text);
+            if (!tag.matches()) {
+                continue;
+            }
+            String key = tag.group(1);
+            SourceLocation at = source.location(line, text.indexOf('@') + 1);
+            if (!TAG_NAME.matcher(key).matches()) {
+                throw new SqlFileException(
+                        at,
+                        source.excerpt(at),
+                        "Invalid header tag: @"
+                                + key
+                                + ". A tag is @ and a name of letters, digits, '-', '_' or '.',"
+                                + " then its value, e.g. -- @owner payments.");
+            }
+            if (values.containsKey(key)) {
+                throw new SqlFileException(
+                        at,
+                        source.excerpt(at),
+                        "Duplicate header field @"
+                                + key
+                                + " (first on line "
+                                + lines.get(key)
+                                + "). Keep one.");
+            }
+            values.put(key, tag.group(2));
+            lines.put(key, line);
+        }
+
+        for (String required : REQUIRED) {
+            String value = values.get(required);
+            if (value == null) {
+                SourceLocation top = source.location(1, 1);
+                throw new SqlFileException(
+                        top,
+                        source.excerpt(top),
+                        "Missing required header field @"
+                                + required
+                                + ". Start the file with comment lines such as:\n"
+                                + "  -- @owner payments\n"
+                                + "  -- @description What this pipeline does");
+            }
+            if (value.isEmpty()) {
+                throw fieldError(source, lines.get(required), required, value, "It needs a value.");
+            }
+        }
+
+        String name = values.getOrDefault("name", defaultName(source.name()));
+        if (!NAME.matcher(name).matches()) {
+            Integer line = lines.get("name");
+            String how =
+                    "A name starts with a letter or digit, then letters, digits, '_', '-' or '.',"
+                            + " e.g. payments_to_warehouse.";
+            if (line == null) {
+                SourceLocation top = source.location(1, 1);
+                throw new SqlFileException(
+                        top,
+                        source.excerpt(top),
+                        "Invalid pipeline name from the file name: "
+                                + name
+                                + ". "
+                                + how
+                                + " Rename the file or set -- @name.");
+            }
+            throw fieldError(source, line, "name", name, how);
+        }
+
+        int parallelism = PipelineMetadata.DEFAULT_PARALLELISM;
+        if (values.containsKey("parallelism")) {
+            String value = values.get("parallelism");
+            try {
+                parallelism = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                parallelism = 0;
+            }
+            if (parallelism < 1) {
+                throw fieldError(
+                        source,
+                        lines.get("parallelism"),
+                        "parallelism",
+                        value,
+                        "Use a whole number of 1 or more, e.g. -- @parallelism 2.");
+            }
+        }
+
+        Duration checkpointInterval = PipelineMetadata.DEFAULT_CHECKPOINT_INTERVAL;
+        if (values.containsKey("checkpoint-interval")) {
+            String value = values.get("checkpoint-interval");
+            try {
+                checkpointInterval = TimeUtils.parseDuration(value);
+            } catch (RuntimeException e) {
+                checkpointInterval = null;
+            }
+            if (checkpointInterval == null
+                    || checkpointInterval.isZero()
+                    || checkpointInterval.isNegative()) {
+                throw fieldError(
+                        source,
+                        lines.get("checkpoint-interval"),
+                        "checkpoint-interval",
+                        value,
+                        "Use a positive duration with a unit, e.g. 10 s, 1 min or 500 ms.");
+            }
+        }
+
+        Map<String, String> tags = new LinkedHashMap<>(values);
+        for (String known :
+                Set.of("name", "owner", "description", "parallelism", "checkpoint-interval")) {
+            tags.remove(known);
+        }
+        return new PipelineMetadata(
+                name,
+                values.get("owner"),
+                values.get("description"),
+                parallelism,
+                checkpointInterval,
+                tags);
+    }
+
+    /** The file name without folders and without {@code .sql}. */
+    static String defaultName(String fileName) {
+        String name = fileName;
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        name = name.substring(slash + 1);
+        if (name.startsWith("classpath:")) {
+            name = name.substring("classpath:".length());
+        }
+        return name.endsWith(".sql") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private static SqlFileException fieldError(
+            SourceText source, int line, String field, String value, String how) {
+        String text = source.line(line);
+        int column = text.indexOf('@' + field);
+        int valueColumn = text.indexOf(value, column + field.length() + 1);
+        SourceLocation at =
+                source.location(
+                        line, (value.isEmpty() || valueColumn < 0 ? column : valueColumn) + 1);
+        return new SqlFileException(
+                at,
+                source.excerpt(at),
+                "Invalid header field @" + field + ": '" + value + "'. " + how);
+    }
+}

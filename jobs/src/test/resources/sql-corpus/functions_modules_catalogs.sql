@@ -1,0 +1,13 @@
+CREATE TEMPORARY SYSTEM FUNCTION mask_all AS 'com.example.MaskAll' LANGUAGE JAVA;
+CREATE FUNCTION IF NOT EXISTS shout AS 'com.example.Shout';
+create temporary function whisper as 'com.example.Whisper';
+LOAD MODULE sluice;
+load module hive WITH ('hive-version' = '3.1.3');
+USE MODULES sluice, core;
+UNLOAD MODULE hive;
+CREATE CATALOG lake WITH ('type' = 'generic_in_memory');
+USE CATALOG lake;
+CREATE DATABASE IF NOT EXISTS lake.sales;
+CREATE VIEW lake.sales.big AS SELECT * FROM (VALUES (1, 'a')) AS t (id, name) WHERE id > 0;
+CREATE TEMPORARY VIEW small AS SELECT 1 AS single;
+DROP TEMPORARY VIEW small;
