@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = SluiceVersion.class,
         description =
                 "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
