@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.deploy.DeployMode;
 import dev.sluice.deploy.DeployProfile;
 import dev.sluice.deploy.DeployRenderException;
@@ -50,8 +51,19 @@ final class DeployCommand implements Runnable {
     static final class Render implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "The pipeline .sql file.")
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "FILE",
+                description = "The pipeline .sql file (omit with --session-cluster).")
         Path file;
+
+        @Option(
+                names = "--session-cluster",
+                description =
+                        "Render the overlay's shared session cluster (the FlinkDeployment that"
+                                + " session jobs run on) instead of a pipeline.")
+        boolean sessionCluster;
 
         @Option(
                 names = "--mode",
@@ -101,15 +113,27 @@ final class DeployCommand implements Runnable {
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter stderr = spec.commandLine().getErr();
             try {
+                if ((file == null) != sessionCluster) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            sessionCluster
+                                    ? "--session-cluster renders no pipeline: remove FILE."
+                                    : "Missing required parameter: 'FILE'.");
+                }
                 DeployMode deployMode = parseMode(mode);
                 ManifestRenderer renderer =
                         ManifestRenderer.create(
                                 DeployProfile.named(overlay), imageRepository, imageTag);
-                List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
-                PipelineDeployment pipeline = PipelineSource.read(file);
-                pipeline = pipeline.withSecrets(pipeline.variables(), bindings);
-                pipeline = runChecks(pipeline, stderr);
-                var objects = renderer.render(pipeline, deployMode);
+                List<ObjectNode> objects;
+                if (sessionCluster) {
+                    objects = List.of(renderer.sessionCluster());
+                } else {
+                    List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
+                    PipelineDeployment pipeline = PipelineSource.read(file);
+                    pipeline = pipeline.withSecrets(pipeline.variables(), bindings);
+                    pipeline = runChecks(pipeline, stderr);
+                    objects = renderer.render(pipeline, deployMode);
+                }
                 if (out == null) {
                     stdout.print(ManifestYaml.toYaml(objects));
                     stdout.flush();

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,12 @@ import picocli.CommandLine.Command;
         versionProvider = SluiceVersion.class,
         description =
                 "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
-        subcommands = {DemoCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            ValidateCommand.class,
+            DeployCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SluiceCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -25,8 +31,19 @@ public final class SluiceCommand implements Runnable {
 
     /** Runs the command line without exiting the JVM; tests call this. */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** Runs the command line with its output and errors going to the given writers (tests). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new SluiceCommand());
         commandLine.setExecutionExceptionHandler(new UserErrorHandler());
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
         return commandLine.execute(args);
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The settings of one environment (kustomize overlay): namespace, object storage, resources,
  * restart strategy. The committed overlays under {@code deploy/overlays/} carry the same values;
- * {@code DeployProfileConsistencyTest} keeps the two in step.
+ * {@code CommittedManifestsTest} keeps the two in step.
  *
  * @param name overlay name, as in {@code deploy/overlays/<name>}
  * @param stateBucket object storage root of checkpoints, savepoints and HA metadata

@@ -38,6 +38,17 @@ public final class KubernetesNames {
     public static String forPipelineFile(String fileName) {
         String stem =
                 fileName.endsWith(".sql") ? fileName.substring(0, fileName.length() - 4) : fileName;
+        return forPipeline(stem, fileName);
+    }
+
+    /**
+     * The Kubernetes name of the pipeline called {@code pipelineName} (its {@code @name}, or its
+     * file name without {@code .sql}) in {@code fileName}, which error messages name.
+     *
+     * @throws DeployRenderException when the name cannot become a Kubernetes name
+     */
+    public static String forPipeline(String pipelineName, String fileName) {
+        String stem = pipelineName;
         if (!ALLOWED_FILE_STEM.matcher(stem).matches()) {
             throw new DeployRenderException(
                     "Invalid pipeline name: '"

@@ -32,6 +32,8 @@ public final class ManifestRenderer {
     /** The S3 file system plugin shipped in the official image under /opt/flink/opt. */
     public static final String S3_PLUGIN = "flink-s3-fs-hadoop-1.20.3.jar";
 
+    private static final Pattern IMAGE_REPOSITORY =
+            Pattern.compile("[a-z0-9]([a-z0-9._:-]*[a-z0-9])?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*");
     private static final Pattern IMAGE_TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern LABEL_VALUE =
             Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
@@ -67,12 +69,13 @@ public final class ManifestRenderer {
                             + " with '.' or '-', e.g. 0.1.0 or 2026-11-25.1.");
         }
         String repository = imageRepository == null ? profile.imageRepository() : imageRepository;
-        if (repository.isBlank() || repository.contains(":") && !repository.contains("/")) {
+        String lastSegment = repository.substring(repository.lastIndexOf('/') + 1);
+        if (!IMAGE_REPOSITORY.matcher(repository).matches() || lastSegment.contains(":")) {
             throw new DeployRenderException(
                     "Invalid image repository: '"
                             + repository
-                            + "'. Give the repository without a tag, e.g."
-                            + " registry.example.com/data-platform/sluice.");
+                            + "'. Give the repository without tag or digest (the tag goes to"
+                            + " --image-tag), e.g. registry.example.com/data-platform/sluice.");
         }
         return new ManifestRenderer(profile, repository + ":" + imageTag);
     }
@@ -385,7 +388,8 @@ public final class ManifestRenderer {
                         .collect(Collectors.toCollection(TreeSet::new))
                         .stream()
                         .collect(Collectors.joining("_"));
-        return summary.length() <= 63 ? summary : "many";
+        // too many families for one label value: the annotation has them all
+        return LABEL_VALUE.matcher(summary).matches() && !summary.isEmpty() ? summary : "many";
     }
 
     private static void putAnnotations(ObjectNode resource, PipelineDeployment pipeline) {

@@ -42,7 +42,8 @@ public final class PipelineSource {
         String text = readText(file);
         SourceText source = new SourceText(file.toString(), text);
         PipelineMetadata metadata = PipelineMetadataParser.parse(source);
-        String name = KubernetesNames.forPipelineFile(metadata.name() + ".sql");
+        String name =
+                KubernetesNames.forPipeline(metadata.name(), String.valueOf(file.getFileName()));
 
         SortedSet<String> variables = new TreeSet<>(variablesIn(source));
         Path catalog = sqlRoot.resolve("catalog");

@@ -21,6 +21,9 @@ public final class FlinkErrors {
             Pattern.compile(
                     "(?:From|at) line (\\d+), column (\\d+)(?: to line \\d+, column \\d+)?:?\\s*");
 
+    private static final Pattern GENERIC_PREFIX =
+            Pattern.compile("^(SQL validation failed\\.\\s*)+");
+
     private record Hint(Pattern when, String hint) {}
 
     private static final List<Hint> HINTS =
@@ -123,8 +126,33 @@ public final class FlinkErrors {
         return messages;
     }
 
+    /**
+     * The first line of a message, plus the detail lines Flink puts under it for schema mismatches
+     * ("Cause:", "Query schema:", "Sink schema:") and option errors (the unsupported keys).
+     */
     private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline).strip();
+        String[] lines = message.split("\\R");
+        StringBuilder text =
+                new StringBuilder(GENERIC_PREFIX.matcher(lines[0].strip()).replaceAll(""));
+        boolean optionList = false;
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.startsWith("Cause:")
+                    || line.startsWith("Query schema:")
+                    || line.startsWith("Sink schema:")) {
+                text.append(' ').append(line);
+            } else if (line.equals("Unsupported options:")
+                    || line.equals("Missing required options are:")) {
+                text.append(' ').append(line);
+                optionList = true;
+            } else if (optionList && !line.isEmpty()) {
+                if (line.endsWith(":")) {
+                    optionList = false;
+                } else {
+                    text.append(' ').append(line);
+                }
+            }
+        }
+        return text.toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.sql;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -27,7 +28,7 @@ public final class PipelineMetadataParser {
     private static final Pattern TAG_LINE = Pattern.compile("^\\s*--\\s*@(\\S*)\\s*(.*?)\\s*$");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
-    private static final Set<String> REQUIRED = Set.of("owner", "description");
+    private static final List<String> REQUIRED = List.of("owner", "description");
 
     private PipelineMetadataParser() {}
 

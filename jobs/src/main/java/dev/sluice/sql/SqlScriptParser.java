@@ -52,6 +52,24 @@ public final class SqlScriptParser {
     private static final Pattern POSITION_IN_MESSAGE =
             Pattern.compile("\\s*at line \\d+, column \\d+\\.?");
     private static final int MAX_EXPECTED_SHOWN = 8;
+    private static final java.util.Set<String> STATEMENT_STARTS =
+            java.util.Set.of(
+                    "INSERT",
+                    "CREATE",
+                    "SET",
+                    "RESET",
+                    "SELECT",
+                    "LOAD",
+                    "UNLOAD",
+                    "USE",
+                    "DROP",
+                    "ALTER",
+                    "EXECUTE",
+                    "WITH",
+                    "EXPLAIN",
+                    "SHOW",
+                    "DESCRIBE",
+                    "VALUES");
 
     private SqlScriptParser() {}
 
@@ -290,7 +308,7 @@ public final class SqlScriptParser {
         } else {
             message = POSITION_IN_MESSAGE.matcher(message).replaceAll("").trim() + ".";
             Collection<String> expected = e.getExpectedTokenNames();
-            String word = wordAt(source.text(), offset);
+            String word = wordAt(source.text(), skipDotsAndSpaces(source.text(), offset));
             if (source.text().startsWith("'", offset)) {
                 hint =
                         "Check for an unterminated string literal: each ' needs its closing '"
@@ -310,7 +328,7 @@ public final class SqlScriptParser {
                                 + word
                                 + "`.";
             } else {
-                hint = expected(expected);
+                hint = expected(expected, STATEMENT_STARTS.contains(word.toUpperCase()));
             }
         }
         return new SqlFileException(
@@ -328,7 +346,16 @@ public final class SqlScriptParser {
         return text.substring(offset, end);
     }
 
-    private static String expected(Collection<String> names) {
+    private static int skipDotsAndSpaces(String text, int offset) {
+        int at = offset;
+        while (at < text.length()
+                && (text.charAt(at) == '.' || Character.isWhitespace(text.charAt(at)))) {
+            at++;
+        }
+        return at;
+    }
+
+    private static String expected(Collection<String> names, boolean statementStart) {
         if (names == null || names.isEmpty()) {
             return "";
         }
@@ -343,7 +370,8 @@ public final class SqlScriptParser {
                 names.size() > shown.size()
                         ? " (or " + (names.size() - shown.size()) + " more)"
                         : "";
-        boolean endOfStatement = names.contains("\";\"") || names.contains("<EOF>");
+        boolean endOfStatement =
+                statementStart && (names.contains("\";\"") || names.contains("<EOF>"));
         return "Expected one of: "
                 + String.join(", ", shown)
                 + more

@@ -222,4 +222,32 @@ class DeployCommandTest {
                         "sluice.dev/classifications: \"PCI.PAN,PII.EMAIL\"");
         assertThat(run.err()).doesNotContain("no pipeline check");
     }
+
+    @Test
+    void rendersTheSessionClusterOfAnOverlay() {
+        Run run =
+                sluice(
+                        "deploy",
+                        "render",
+                        "--session-cluster",
+                        "--overlay",
+                        "prod",
+                        "--image-tag",
+                        "4");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<ObjectNode> objects = ManifestYaml.read(run.out());
+        assertThat(objects)
+                .singleElement()
+                .satisfies(
+                        cluster -> {
+                            assertThat(cluster.at("/metadata/name").asText())
+                                    .isEqualTo("sluice-session");
+                            assertThat(cluster.at("/spec/image").asText()).endsWith(":4");
+                            assertThat(cluster.at("/spec/job").isMissingNode()).isTrue();
+                        });
+        assertThat(
+                        sluice("deploy", "render", "--session-cluster", EXAMPLE, "--image-tag", "4")
+                                .exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+    }
 }

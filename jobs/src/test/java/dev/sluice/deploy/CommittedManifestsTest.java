@@ -58,8 +58,7 @@ class CommittedManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "dev/session", "prod", "prod/session"})
     void kustomizeOutputIsValidAndMatchesTheRenderer(String overlay) throws Exception {
-        List<ObjectNode> built =
-                ManifestYaml.read(kubectlKustomize(DEPLOY.resolve("overlays").resolve(overlay)));
+        List<ObjectNode> built = kustomize(DEPLOY.resolve("overlays").resolve(overlay));
         DeployProfile profile = DeployProfile.named(overlay.split("/")[0]);
         boolean session = overlay.endsWith("/session");
 
@@ -92,7 +91,12 @@ class CommittedManifestsTest {
             JsonNode got = flinkResources.get(i);
             assertThat(got.equals(NUMBERS_BY_VALUE, want))
                     .as(
-                            "kustomize %s differs from sluice deploy render:%n%s%nvs%n%s",
+                            "kustomize %s differs from sluice deploy render (after changing the example's header or"
+                                    + " DeployProfile, re-render deploy/base with `./sluice deploy render"
+                                    + " sql/pipelines/payments/payments_to_warehouse.sql --overlay dev"
+                                    + " --image-tag 0.1.0 --mode application|session --out deploy/base/<mode>`, and"
+                                    + " `--session-cluster` for the session cluster,"
+                                    + " and adjust deploy/overlays/prod/env):%n%s%nvs%n%s",
                             overlay, got.toPrettyString(), want.toPrettyString())
                     .isTrue();
         }
@@ -101,9 +105,10 @@ class CommittedManifestsTest {
     @Test
     void secretsAreNeverInline() throws Exception {
         for (String overlay : List.of("dev", "dev/session", "prod", "prod/session")) {
-            String yaml = kubectlKustomize(DEPLOY.resolve("overlays").resolve(overlay));
-            assertThat(yaml).doesNotContainIgnoringCase("kind: Secret").contains("secretKeyRef");
-            for (ObjectNode object : ManifestYaml.read(yaml)) {
+            List<ObjectNode> objects = kustomize(DEPLOY.resolve("overlays").resolve(overlay));
+            assertThat(objects).noneMatch(o -> o.path("kind").asText().equals("Secret"));
+            assertThat(ManifestYaml.toYaml(objects)).contains("secretKeyRef");
+            for (ObjectNode object : objects) {
                 for (JsonNode env : object.at("/spec/podTemplate/spec/containers/0/env")) {
                     if (!env.path("name").asText().equals("ENABLE_BUILT_IN_PLUGINS")) {
                         assertThat(env.has("value"))
@@ -125,20 +130,30 @@ class CommittedManifestsTest {
             };
 
     /**
-     * Builds an overlay with the real kustomize inside kubectl (v1.32 on developer machines and CI;
-     * see deploy/README.md).
+     * Builds an overlay with the real kustomize inside kubectl (v1.32 on developer machines and CI)
+     * when kubectl is installed, else with {@link KustomizeAssembly} (see deploy/README.md).
      */
-    static String kubectlKustomize(Path overlay) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).start();
-        } catch (IOException e) {
-            throw new AssertionError(
-                    "kubectl is needed to build the kustomize overlays (install kubectl 1.32 or newer,"
-                            + " which carries kustomize): "
-                            + e.getMessage(),
-                    e);
+    static List<ObjectNode> kustomize(Path overlay) throws Exception {
+        return KUBECTL_PRESENT
+                ? ManifestYaml.read(kubectlKustomize(overlay))
+                : KustomizeAssembly.build(overlay);
+    }
+
+    static final boolean KUBECTL_PRESENT = kubectlPresent();
+
+    private static boolean kubectlPresent() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "kubectl"))) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /** {@code kubectl kustomize overlay}: the real kustomize. */
+    static String kubectlKustomize(Path overlay) throws Exception {
+        Process process = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).start();
         CompletableFuture<String> stderr =
                 CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         String stdout = read(process.getInputStream());
@@ -156,6 +171,33 @@ class CommittedManifestsTest {
             return out.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev/session", "prod", "prod/session"})
+    void assemblyWithoutKubectlBuildsWhatKustomizeBuilds(String overlay) throws Exception {
+        Path dir = DEPLOY.resolve("overlays").resolve(overlay);
+        List<ObjectNode> assembled = KustomizeAssembly.build(dir);
+        assembled.forEach(
+                o -> {
+                    if (!o.path("kind").asText().equals("ConfigMap")) {
+                        OperatorSchemas.assertValid(o);
+                    }
+                });
+        if (KUBECTL_PRESENT) {
+            List<ObjectNode> real = ManifestYaml.read(kubectlKustomize(dir));
+            assertThat(real).hasSameSizeAs(assembled);
+            for (int i = 0; i < real.size(); i++) {
+                assertThat(real.get(i).equals(NUMBERS_BY_VALUE, assembled.get(i)))
+                        .as(
+                                "%s object %d:%n%s%nvs%n%s",
+                                overlay,
+                                i,
+                                real.get(i).toPrettyString(),
+                                assembled.get(i).toPrettyString())
+                        .isTrue();
+            }
         }
     }
 

@@ -58,31 +58,53 @@ class ManifestRendererTest {
         return cases.stream();
     }
 
+    /** Variables the overlay does not provide: they must come from a pipeline's own Secret. */
+    private static List<String> ownSecrets(PipelineDeployment pipeline, DeployProfile profile) {
+        return pipeline.variables().stream()
+                .filter(v -> !profile.configVariables().contains(v))
+                .filter(
+                        v ->
+                                profile.sharedSecrets().stream()
+                                        .noneMatch(s -> s.variable().equals(v)))
+                .toList();
+    }
+
+    /**
+     * Binds each of them, as a deployer would with --secret, to a Secret named after the pipeline.
+     */
     private static PipelineDeployment withSecretBindings(
-            PipelineDeployment pipeline, DeployMode mode) {
-        if (mode == DeployMode.SESSION || !pipeline.variables().contains("MIRROR_PASSWORD")) {
-            return pipeline;
-        }
-        return pipeline.withSecrets(
-                pipeline.variables(),
-                List.of(new SecretRef("MIRROR_PASSWORD", "orders-mirror", "password")));
+            PipelineDeployment pipeline, DeployProfile profile) {
+        List<SecretRef> bindings =
+                ownSecrets(pipeline, profile).stream()
+                        .map(
+                                v ->
+                                        new SecretRef(
+                                                v,
+                                                pipeline.name(),
+                                                v.toLowerCase().replace('_', '-')))
+                        .toList();
+        return pipeline.withSecrets(pipeline.variables(), bindings);
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("everyPipelineModeAndOverlay")
     void rendersValidOperatorResources(Path file, DeployMode mode, String overlay) {
         DeployProfile profile = DeployProfile.named(overlay);
-        PipelineDeployment pipeline = PipelineSource.read(file);
-        if (mode == DeployMode.SESSION && pipeline.variables().contains("MIRROR_PASSWORD")) {
+        PipelineDeployment read = PipelineSource.read(file);
+        List<String> ownSecrets = ownSecrets(read, profile);
+        if (mode == DeployMode.SESSION && !ownSecrets.isEmpty()) {
+            // a session job cannot add Secrets to the shared cluster's pods
             assertThatThrownBy(
                             () ->
                                     ManifestRenderer.create(profile, null, "1.2.3")
-                                            .render(pipeline, mode))
-                    .hasMessageContaining("Undeclared secret: MIRROR_PASSWORD");
+                                            .render(read, mode))
+                    .hasMessageContaining("Undeclared secret: " + ownSecrets.get(0));
             return;
         }
+        PipelineDeployment pipeline =
+                mode == DeployMode.APPLICATION ? withSecretBindings(read, profile) : read;
         ManifestRenderer renderer = ManifestRenderer.create(profile, null, "1.2.3");
-        List<ObjectNode> objects = renderer.render(withSecretBindings(pipeline, mode), mode);
+        List<ObjectNode> objects = renderer.render(pipeline, mode);
         // through YAML and back, as kubectl would read it
         List<ObjectNode> fromYaml = ManifestYaml.read(ManifestYaml.toYaml(objects));
         assertThat(fromYaml).isEqualTo(objects).hasSize(1);
@@ -115,9 +137,9 @@ class ManifestRendererTest {
                     .containsKey("restart-strategy.type");
             List<String> expectedArgs = new ArrayList<>();
             expectedArgs.add("/opt/flink/usrlib/sql/" + pipeline.sqlResource());
-            if (pipeline.variables().contains("MIRROR_PASSWORD")) {
+            for (String secret : ownSecrets) {
                 // the job redacts secret environment variables it is told about
-                expectedArgs.addAll(List.of("--secret-env", "MIRROR_PASSWORD"));
+                expectedArgs.addAll(List.of("--secret-env", secret));
             }
             assertThat(deployment.getSpec().getJob().getArgs())
                     .containsExactlyElementsOf(expectedArgs);
@@ -168,9 +190,14 @@ class ManifestRendererTest {
                 ManifestYaml.toYaml(
                         ManifestRenderer.create(DeployProfile.PROD, null, "7")
                                 .render(
-                                        withSecretBindings(pipeline, DeployMode.APPLICATION),
+                                        withSecretBindings(pipeline, DeployProfile.PROD),
                                         DeployMode.APPLICATION));
-        assertThat(yaml).contains("name: MIRROR_PASSWORD", "name: orders-mirror", "key: password");
+        assertThat(yaml)
+                .contains(
+                        "name: MIRROR_PASSWORD",
+                        "name: orders-enriched-to-mirror",
+                        "key: mirror-password",
+                        "- --secret-env");
         assertThat(yaml).contains("execution.checkpointing.interval: 90 s", "parallelism: 3");
     }
 
@@ -357,5 +384,17 @@ class ManifestRendererTest {
                                 + " '$${ESCAPED}', 'a${KAFKA_BOOTSTRAP_SERVERS}b';\n");
         assertThat(PipelineSource.variablesIn(source))
                 .containsExactly("KAFKA_BOOTSTRAP_SERVERS", "PG_PASSWORD");
+    }
+
+    @Test
+    void imageRepositoryWithATagIsRejected() {
+        assertThat(
+                        ManifestRenderer.create(DeployProfile.DEV, "registry:5000/team/sluice", "1")
+                                .image())
+                .isEqualTo("registry:5000/team/sluice:1");
+        assertThatThrownBy(() -> ManifestRenderer.create(DeployProfile.DEV, "reg/sluice:1.0", "2"))
+                .hasMessageContaining("Invalid image repository: 'reg/sluice:1.0'");
+        assertThatThrownBy(() -> ManifestRenderer.create(DeployProfile.DEV, "Reg/Sluice", "2"))
+                .hasMessageContaining("Invalid image repository");
     }
 }

@@ -1,0 +1,1 @@
+INSERT INTO warehouse.shop.orders SELECT id, amount FROM staging.orders;

@@ -1,0 +1,5 @@
+-- @owner shop
+-- @description A typo
+INSERT INTO warehouse.shop.orders
+SELECT id, amount
+  FORM staging.orders;
