@@ -9,10 +9,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Random;
 
 /**
  * Drives realistic traffic against the sample payments database: new customers with cards,
@@ -66,7 +66,9 @@ public final class PaymentsTraffic {
         return rowChanges;
     }
 
-    /** Row changes committed so far per table ({@code customers}, {@code cards}, {@code payments}). */
+    /**
+     * Row changes committed so far per table ({@code customers}, {@code cards}, {@code payments}).
+     */
     public Map<String, Long> rowChangesByTable() {
         return Map.copyOf(rowChangesByTable);
     }

@@ -32,7 +32,9 @@ final class StagingTopicCounter implements AutoCloseable {
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-demo-counter");
-        consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer =
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         topics.forEach(topic -> counts.put(topic, new AtomicLong()));
         consumer.subscribe(topics);
         thread = new Thread(this::poll, "staging-topic-counter");
@@ -48,7 +50,8 @@ final class StagingTopicCounter implements AutoCloseable {
     private void poll() {
         try {
             while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
                     counts.computeIfAbsent(record.topic(), t -> new AtomicLong()).incrementAndGet();
                 }
             }

@@ -11,8 +11,8 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * A Flink cluster inside this JVM with its web UI on a random loopback port, shared by several
- * jobs (the ingest job and the pipelines of a demo run in one cluster, visible in one UI).
+ * A Flink cluster inside this JVM with its web UI on a random loopback port, shared by several jobs
+ * (the ingest job and the pipelines of a demo run in one cluster, visible in one UI).
  */
 public final class LocalFlinkCluster implements AutoCloseable {
 
