@@ -30,6 +30,12 @@ public final class FlinkErrors {
             List.of(
                     new Hint(
                             Pattern.compile(
+                                    "Could not execute LOAD MODULE|Unable to create module"),
+                            "A module is found through its factory on the classpath (the job jar, or"
+                                    + " the sluice command's classpath): LOAD MODULE sluice needs"
+                                    + " Sluice's udfs module."),
+                    new Hint(
+                            Pattern.compile(
                                     "Object '[^']*' not found|Table .* (was )?not found|does not exist"),
                             "Check the name; tables shared by pipelines are declared in the catalog"
                                     + " files (--catalog DIR, default sql/catalog)."),
@@ -51,12 +57,7 @@ public final class FlinkErrors {
                     new Hint(
                             Pattern.compile(
                                     "[Cc]annot apply|Cannot assign|[Ii]ncompatible types|type mismatch|Cannot cast"),
-                            "Check the types: CAST the expression to the sink column's type."),
-                    new Hint(
-                            Pattern.compile(
-                                    "Could not find a module|No module|Could not execute LOAD MODULE"),
-                            "Modules come from the job jar: LOAD MODULE sluice; loads Sluice's"
-                                    + " functions."));
+                            "Check the types: CAST the expression to the sink column's type."));
 
     private FlinkErrors() {}
 
