@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ValidateCommand.class,
+            RunCommand.class,
+            SubmitCommand.class,
+            JobsCommand.class,
+            CancelCommand.class,
             DeployCommand.class,
             CommandLine.HelpCommand.class
         })
