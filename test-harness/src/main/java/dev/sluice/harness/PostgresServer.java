@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
 
@@ -28,10 +29,19 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts a server under {@code workDir/postgres}. */
     public static PostgresServer start(Path workDir) throws IOException {
+        return start(workDir, Map.of());
+    }
+
+    /**
+     * Starts a server with settings on top of the defaults, e.g. {@code wal_level=replica} to test
+     * what happens without logical replication.
+     */
+    public static PostgresServer start(Path workDir, Map<String, String> serverSettings)
+            throws IOException {
         Path folder = Files.createDirectories(workDir.resolve("postgres"));
         Path binaries = Files.createDirectories(folder.resolve("binaries"));
         Path data = folder.resolve("data");
-        EmbeddedPostgres postgres =
+        EmbeddedPostgres.Builder builder =
                 EmbeddedPostgres.builder()
                         // one binaries folder per server, so that parallel runs never share one
                         .setOverrideWorkingDirectory(binaries.toFile())
@@ -43,8 +53,9 @@ public final class PostgresServer implements AutoCloseable {
                         .setServerConfig("max_wal_senders", "32")
                         .setServerConfig("max_connections", "200")
                         .setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off")
-                        .start();
+                        .setServerConfig("synchronous_commit", "off");
+        serverSettings.forEach(builder::setServerConfig);
+        EmbeddedPostgres postgres = builder.start();
         return new PostgresServer(postgres, folder);
     }
 
