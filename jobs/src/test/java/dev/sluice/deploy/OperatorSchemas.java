@@ -212,9 +212,12 @@ final class OperatorSchemas {
         }
         if (schema.has("properties")) {
             schema.get("properties").forEach(property -> strict((ObjectNode) property));
-            if (!preserveUnknown && !schema.has("additionalProperties")) {
-                schema.put("additionalProperties", false);
-            }
+        }
+        // an object that declares neither its fields nor a value schema keeps nothing in the API
+        // server (structural pruning): only the empty object survives unchanged
+        boolean object = schema.has("properties") || schema.path("type").asText().equals("object");
+        if (object && !preserveUnknown && !schema.has("additionalProperties")) {
+            schema.put("additionalProperties", false);
         }
         if (schema.get("additionalProperties") instanceof ObjectNode values) {
             strict(values);
