@@ -68,7 +68,12 @@ public final class PostgresServer implements AutoCloseable {
                             .setServerConfig("synchronous_commit", "off")
                             .setServerConfig("full_page_writes", "off")
                             .start();
-            return new PostgresServer(postgres, postmaster(postgres, data), folder);
+            try {
+                return new PostgresServer(postgres, postmaster(data), folder);
+            } catch (IOException | RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             try {
                 Folders.delete(folder);
@@ -83,24 +88,18 @@ public final class PostgresServer implements AutoCloseable {
      * The postmaster itself: zonky starts it through {@code pg_ctl}, which exits once the server
      * runs, so the pid comes from the first line of {@code postmaster.pid}.
      */
-    private static ProcessHandle postmaster(EmbeddedPostgres postgres, Path data)
-            throws IOException {
-        String pid = Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim();
+    private static ProcessHandle postmaster(Path data) throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        String pid = Files.readAllLines(pidFile).get(0).trim();
         return ProcessHandle.of(Long.parseLong(pid))
                 .orElseThrow(
-                        () -> {
-                            try {
-                                postgres.close();
-                            } catch (IOException ignored) {
-                                // reported below
-                            }
-                            return new IOException(
-                                    "PostgreSQL started, but its postmaster (pid "
-                                            + pid
-                                            + " in "
-                                            + data.resolve("postmaster.pid")
-                                            + ") is gone");
-                        });
+                        () ->
+                                new IOException(
+                                        "PostgreSQL started, but its postmaster (pid "
+                                                + pid
+                                                + " in "
+                                                + pidFile
+                                                + ") is gone"));
     }
 
     public String host() {
