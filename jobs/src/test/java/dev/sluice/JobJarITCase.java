@@ -26,7 +26,7 @@ class JobJarITCase {
     }
 
     @Test
-    void carriesTheJobsFunctionsConnectorsAndSql() {
+    void carriesTheJobsFunctionsConnectorsAndSql() throws IOException {
         assertThat(jar.getManifest()).isNotNull();
         assertContains(
                 "dev/sluice/ingest/IngestJob.class",
