@@ -22,6 +22,7 @@ final class PhoneDetector implements ValueDetector {
                     | ValueShape.PLUS
                     | ValueShape.SLASH;
     private static final int MAX_LENGTH = 40;
+    private static final int LATEST_DATE = 9999_12_31;
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
@@ -64,6 +65,12 @@ final class PhoneDetector implements ValueDetector {
         }
         if (shape.dots == 3 && shape.onlyOf(ValueShape.DIGIT | ValueShape.DOT)) {
             return 0; // a dotted quad is an IPv4 address
+        }
+        if (v.startsWith("00") && shape.digits < 11) {
+            return 0; // 00, a country code and a national number make at least 11 digits
+        }
+        if (shape.digits <= 8 && BirthDateDetector.isDate(v, LATEST_DATE)) {
+            return 0;
         }
         if (shape.digits - extensionDigits(v, numberEnd) > 15) {
             return 0; // E.164 allows at most 15 digits
