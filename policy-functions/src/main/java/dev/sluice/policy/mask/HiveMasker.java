@@ -86,6 +86,27 @@ public final class HiveMasker implements ValueMasker {
         return new String(chars);
     }
 
+    @Override
+    public byte[] maskAscii(byte[] utf8) {
+        if (!asciiReplacements()) {
+            return null;
+        }
+        int length = utf8.length;
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            byte b = utf8[i];
+            if (b < 0) {
+                return null;
+            }
+            out[i] = region.masks(i, length, charCount) ? (byte) replacement((char) b) : b;
+        }
+        return out;
+    }
+
+    private boolean asciiReplacements() {
+        return upper < 128 && lower < 128 && digit < 128 && other < 128;
+    }
+
     private char replacement(char c) {
         int replacement;
         // ASCII first: the categories below, without Character.getType's table lookups

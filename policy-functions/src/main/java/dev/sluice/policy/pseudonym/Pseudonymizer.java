@@ -89,12 +89,20 @@ public final class Pseudonymizer {
         if (value == null) {
             return null;
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        return new String(
+                pseudonymizeUtf8(value.getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The pseudonym of a value given as its UTF-8 bytes, as the ASCII bytes of the base64url text.
+     */
+    public byte[] pseudonymizeUtf8(byte[] utf8) {
         if (jdkMac != null) {
-            return BASE64URL.encodeToString(jdkMac.get().doFinal(bytes));
+            return BASE64URL.encode(jdkMac.get().doFinal(utf8));
         }
         try {
-            return BASE64URL.encodeToString(mac.computeMac(bytes));
+            return BASE64URL.encode(mac.computeMac(utf8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC failed with key '" + keyName + "'", e);
         }
