@@ -51,7 +51,16 @@ final class EmailDetector implements ValueDetector {
                     || (c >= '0' && c <= '9')
                     || "!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0;
         }
-        return Character.isLetterOrDigit(c);
+        return letterOrMark(c);
+    }
+
+    /** Letters and digits of any script, and the combining marks some scripts write them with. */
+    private static boolean letterOrMark(char c) {
+        if (Character.isLetterOrDigit(c)) {
+            return true;
+        }
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
     }
 
     private static boolean domain(String v, int start, int end) {
@@ -79,7 +88,7 @@ final class EmailDetector implements ValueDetector {
         }
         for (int i = start; i < end; i++) {
             char c = v.charAt(i);
-            if (!(c == '-' || Character.isLetterOrDigit(c))) {
+            if (!(c == '-' || letterOrMark(c))) {
                 return false;
             }
         }

@@ -123,7 +123,14 @@ final class PaymentCardDetector implements ValueDetector {
         if (iin4 >= 3528 && iin4 <= 3589) { // JCB
             return length >= 16 && length <= 19;
         }
-        if ((iin3 >= 300 && iin3 <= 305) || iin2 == 36 || iin2 == 38 || iin2 == 39) { // Diners
+        if (iin4 == 1800 || iin4 == 2131) { // JCB, legacy 15-digit ranges
+            return length == 15;
+        }
+        if ((iin3 >= 300 && iin3 <= 305)
+                || iin4 == 3095
+                || iin2 == 36
+                || iin2 == 38
+                || iin2 == 39) { // Diners
             return length >= 14 && length <= 19;
         }
         if (iin2 == 62 || iin2 == 81) { // UnionPay

@@ -65,7 +65,7 @@ final class PostalAddressDetector implements ValueDetector {
         }
         double hint = column.weight(SensitiveClass.PII_ADDRESS);
         if (hint > 0) {
-            if (shape.letters() + shape.digits == 0
+            if (!shape.has(ValueShape.LETTER | ValueShape.LETTER_OTHER | ValueShape.DIGIT)
                     || PLACEHOLDERS.contains(v.toLowerCase(Locale.ROOT))) {
                 return 0;
             }

@@ -3,10 +3,12 @@ package dev.sluice.policy.detect;
 /**
  * API tokens and other credentials. Three signals: a vendor prefix ({@code ghp_}, {@code xoxb-},
  * {@code sk_live_}, {@code AIza}, ...) before a long token; a generic token of 20-256 base64/base62
- * characters that mixes upper case, lower case and digits with a Shannon entropy of at least {@link
+ * characters that mixes upper and lower case with digits or symbols, has short runs of lower-case
+ * letters (random text does, camelCase words do not) and has a Shannon entropy of at least {@link
  * #minEntropy} bits per character; or any non-trivial value of a credential column ({@code
  * password}, {@code api_key}, {@code token}). Pure hex strings are hashes and ids far more often
- * than secrets, so they only count in a credential column.
+ * than secrets, so they only count in a credential column. A fallback: values another detector
+ * recognizes (a mixed-case IBAN, a JWT) are not also called tokens.
  */
 final class TokenDetector implements ValueDetector {
 
@@ -17,7 +19,7 @@ final class TokenDetector implements ValueDetector {
     };
     private static final int MIN_LENGTH = 20;
     private static final int MAX_LENGTH = 256;
-    private static final int MAX_LOWER_RUN = 8;
+    private static final double MAX_MEAN_LOWER_RUN = 3.0;
     private static final int GENERIC_CHARS =
             ValueShape.LETTER
                     | ValueShape.DIGIT
@@ -30,6 +32,11 @@ final class TokenDetector implements ValueDetector {
     @Override
     public SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_TOKEN;
+    }
+
+    @Override
+    public boolean fallback() {
+        return true;
     }
 
     @Override
@@ -50,9 +57,14 @@ final class TokenDetector implements ValueDetector {
         if (!shape.onlyOf(GENERIC_CHARS)
                 || shape.upper < 2
                 || shape.lower < 2
-                || shape.digits < 2
+                || (shape.digits == 0
+                        && !shape.has(
+                                ValueShape.PLUS
+                                        | ValueShape.SLASH
+                                        | ValueShape.DASH
+                                        | ValueShape.UNDERSCORE))
                 || !paddingOnlyAtEnd(v)
-                || longestLowerRun(v) > MAX_LOWER_RUN) {
+                || meanLowerRun(v) > MAX_MEAN_LOWER_RUN) {
             return 0;
         }
         return entropy(v) >= minEntropy(v.length()) ? 0.8 : 0;
@@ -91,15 +103,26 @@ final class TokenDetector implements ValueDetector {
         return true;
     }
 
-    private static int longestLowerRun(String v) {
-        int longest = 0;
-        int run = 0;
+    /**
+     * The mean length of the runs of lower-case letters: under 2 in random base62/base64 (a letter
+     * is lower case with p = 0.42), 4 and more in camelCase words ({@code quodDoloribusItaque97}).
+     */
+    static double meanLowerRun(String v) {
+        int runs = 0;
+        int lower = 0;
+        boolean inRun = false;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            run = c >= 'a' && c <= 'z' ? run + 1 : 0;
-            longest = Math.max(longest, run);
+            boolean isLower = c >= 'a' && c <= 'z';
+            if (isLower) {
+                lower++;
+                if (!inRun) {
+                    runs++;
+                }
+            }
+            inRun = isLower;
         }
-        return longest;
+        return runs == 0 ? 0 : (double) lower / runs;
     }
 
     /** Shannon entropy in bits per character of an ASCII string. */

@@ -13,4 +13,12 @@ interface ValueDetector {
      * it is not.
      */
     double score(String value, ValueShape shape, ColumnContext column);
+
+    /**
+     * A fallback detector only runs when no other detector recognized the value: its evidence (such
+     * as entropy) is weaker than the structure the others check.
+     */
+    default boolean fallback() {
+        return false;
+    }
 }
