@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
  * trailing time), {@code dd/MM/yyyy} or {@code MM/dd/yyyy} (also with {@code -} or {@code .}, one-
  * or two-digit day and month), and {@code yyyyMMdd}.
  */
-final class BirthDateDetector implements ValueDetector {
+final class BirthDateDetector extends ValueDetector {
 
     private static final int MIN_YEAR = 1900;
 
@@ -22,12 +22,12 @@ final class BirthDateDetector implements ValueDetector {
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_DOB;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         double hint = column.weight(SensitiveClass.PII_DOB);
         if (hint == 0 || shape.digits < 6 || shape.length > 32) {
             return 0;

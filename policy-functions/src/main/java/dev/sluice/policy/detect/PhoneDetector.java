@@ -10,7 +10,7 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
  * bare digit run without {@code +} is only taken for a phone number in a phone column: by value
  * alone it is indistinguishable from an id or an amount.
  */
-final class PhoneDetector implements ValueDetector {
+final class PhoneDetector extends ValueDetector {
 
     private static final int PHONE_PUNCTUATION =
             ValueShape.DIGIT
@@ -40,12 +40,12 @@ final class PhoneDetector implements ValueDetector {
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_PHONE;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.digits < 7
                 || shape.digits > 21
                 || shape.length > MAX_LENGTH

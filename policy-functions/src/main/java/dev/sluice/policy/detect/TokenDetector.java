@@ -10,7 +10,7 @@ package dev.sluice.policy.detect;
  * than secrets, so they only count in a credential column. A fallback: values another detector
  * recognizes (a mixed-case IBAN, a JWT) are not also called tokens.
  */
-final class TokenDetector implements ValueDetector {
+final class TokenDetector extends ValueDetector {
 
     private static final String[] VENDOR_PREFIXES = {
         "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-",
@@ -31,17 +31,17 @@ final class TokenDetector implements ValueDetector {
                     | ValueShape.UNDERSCORE;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_TOKEN;
     }
 
     @Override
-    public boolean fallback() {
+    boolean fallback() {
         return true;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.has(ValueShape.SPACE | ValueShape.WHITESPACE_OTHER)) {
             return 0;
         }
