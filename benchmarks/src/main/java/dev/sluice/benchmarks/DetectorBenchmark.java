@@ -17,13 +17,15 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Values per second through {@link SensitiveDataDetector#classesOf(String)} and through the naive
- * one-regex-per-class baseline, over the same mixed column corpus in the same run.
+ * one-regex-per-class baseline, over the same mixed column corpus in the same run. The detector has
+ * many more code paths to compile than the baseline: on a busy machine it needs ~6 two-second
+ * warm-up iterations to reach steady state, hence the long default warm-up.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 8, time = 2)
+@Measurement(iterations = 4, time = 3)
 @Fork(1)
 public class DetectorBenchmark {
 

@@ -10,29 +10,45 @@ import java.time.ZoneOffset;
  * trailing time), {@code dd/MM/yyyy} or {@code MM/dd/yyyy} (also with {@code -} or {@code .}, one-
  * or two-digit day and month), and {@code yyyyMMdd}.
  */
-final class BirthDateDetector implements ValueDetector {
+final class BirthDateDetector extends ValueDetector {
 
     private static final int MIN_YEAR = 1900;
 
-    private final int today;
+    /** Today as {@code yyyyMMdd} (UTC) and the epoch day it belongs to, refreshed as days pass. */
+    private volatile long todayAndEpochDay;
 
     BirthDateDetector() {
-        LocalDate now = LocalDate.now(ZoneOffset.UTC);
-        this.today = now.getYear() * 10_000 + now.getMonthValue() * 100 + now.getDayOfMonth();
+        this.todayAndEpochDay = compute(LocalDate.now(ZoneOffset.UTC));
+    }
+
+    /** Today's bound; a job running for months keeps accepting children born after it started. */
+    private int today() {
+        long packed = todayAndEpochDay;
+        long epochDay = System.currentTimeMillis() / 86_400_000L;
+        if ((packed & 0xFFFF_FFFFL) != epochDay) {
+            packed = compute(LocalDate.ofEpochDay(epochDay));
+            todayAndEpochDay = packed;
+        }
+        return (int) (packed >>> 32);
+    }
+
+    private static long compute(LocalDate day) {
+        long yyyymmdd = day.getYear() * 10_000L + day.getMonthValue() * 100L + day.getDayOfMonth();
+        return (yyyymmdd << 32) | day.toEpochDay();
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_DOB;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         double hint = column.weight(SensitiveClass.PII_DOB);
         if (hint == 0 || shape.digits < 6 || shape.length > 32) {
             return 0;
         }
-        return isDate(v, today) ? Math.max(0.5, hint * 0.95) : 0;
+        return isDate(v, today()) ? Math.max(0.5, hint * 0.95) : 0;
     }
 
     /**

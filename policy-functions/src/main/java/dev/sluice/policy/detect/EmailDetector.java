@@ -6,18 +6,18 @@ package dev.sluice.policy.detect;
  * alphabetic (or punycode) top-level label, at most 254 characters in all. Quoted local parts and
  * IP-literal domains are not recognized: they are rare in data and common in attacks.
  */
-final class EmailDetector implements ValueDetector {
+final class EmailDetector extends ValueDetector {
 
     private static final int NOT_ALLOWED =
             ValueShape.SPACE | ValueShape.WHITESPACE_OTHER | ValueShape.PAREN | ValueShape.COLON;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_EMAIL;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.ats != 1 || shape.dots == 0 || shape.has(NOT_ALLOWED) || shape.length > 254) {
             return 0;
         }

@@ -9,7 +9,7 @@ import java.util.Map;
  * Compact ({@code GB82WEST12345698765432}) or printed in groups of four separated by single spaces;
  * letters of the account part may be lower case (the check is case-insensitive).
  */
-final class IbanDetector implements ValueDetector {
+final class IbanDetector extends ValueDetector {
 
     /** IBAN lengths per country (SWIFT IBAN registry). */
     private static final Map<String, Integer> LENGTHS = new HashMap<>();
@@ -28,12 +28,12 @@ final class IbanDetector implements ValueDetector {
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.FIN_IBAN;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         int compactLength = shape.length - shape.spaces;
         if (compactLength < 15
                 || compactLength > 34

@@ -6,17 +6,17 @@ package dev.sluice.policy.detect;
  * Discover, JCB, Diners Club, UnionPay, Maestro, Mir). Separators may be spaces or dashes, one kind
  * per value, in the printed groupings (4-4-4-4[-3], 4-6-5, 4-6-4).
  */
-final class PaymentCardDetector implements ValueDetector {
+final class PaymentCardDetector extends ValueDetector {
 
     private static final int MAX_GROUPS = 5;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PCI_PAN;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         int digits = shape.digits;
         if (digits < 12
                 || digits > 19

@@ -10,7 +10,7 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
  * bare digit run without {@code +} is only taken for a phone number in a phone column: by value
  * alone it is indistinguishable from an id or an amount.
  */
-final class PhoneDetector implements ValueDetector {
+final class PhoneDetector extends ValueDetector {
 
     private static final int PHONE_PUNCTUATION =
             ValueShape.DIGIT
@@ -26,23 +26,26 @@ final class PhoneDetector implements ValueDetector {
     private static final int MIN_NATIONAL_DIGITS = 4;
     private static final int MAX_NATIONAL_DIGITS = 17;
     private static final String UNKNOWN_REGION = "ZZ";
+    private static final String NON_GEO_REGION = "001";
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
     private final int defaultCountryCode;
     private final String nationalPrefix;
 
     PhoneDetector(String defaultRegion) {
+        this.defaultRegion = defaultRegion;
         this.defaultCountryCode = util.getCountryCodeForRegion(defaultRegion);
         this.nationalPrefix = util.getNddPrefixForRegion(defaultRegion, true);
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_PHONE;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.digits < 7
                 || shape.digits > 21
                 || shape.length > MAX_LENGTH
@@ -108,7 +111,7 @@ final class PhoneDetector implements ValueDetector {
             }
         }
         if (!international) {
-            return valid(digits, 0, count, defaultCountryCode, nationalPrefix);
+            return valid(digits, 0, count, defaultCountryCode, nationalPrefix, defaultRegion);
         }
         int start = v.charAt(0) == '+' ? 0 : 2;
         for (int length = 1; length <= 3 && start + length < count; length++) {
@@ -116,7 +119,9 @@ final class PhoneDetector implements ValueDetector {
             String region = util.getRegionCodeForCountryCode(candidate);
             if (!UNKNOWN_REGION.equals(region)) { // country codes are prefix-free: first fit wins
                 String prefix = util.getNddPrefixForRegion(region, true);
-                return valid(digits, start + length, count, candidate, prefix);
+                boolean shared = util.getRegionCodesForCountryCode(candidate).size() > 1;
+                String only = shared || NON_GEO_REGION.equals(region) ? null : region;
+                return valid(digits, start + length, count, candidate, prefix, only);
             }
         }
         return false;
@@ -124,23 +129,37 @@ final class PhoneDetector implements ValueDetector {
 
     /** Validity of {@code digits[start, end)} as a national number, with or without its prefix. */
     private boolean valid(
-            char[] digits, int start, int end, int countryCode, String nationalPrefix) {
+            char[] digits,
+            int start,
+            int end,
+            int countryCode,
+            String nationalPrefix,
+            String region) {
         if (nationalPrefix != null
                 && end - start - nationalPrefix.length() >= MIN_NATIONAL_DIGITS
                 && startsWith(digits, start, nationalPrefix)
-                && checked(number(digits, start + nationalPrefix.length(), end, countryCode))) {
+                && checked(
+                        number(digits, start + nationalPrefix.length(), end, countryCode),
+                        region)) {
             return true;
         }
         return end - start >= MIN_NATIONAL_DIGITS
                 && end - start <= MAX_NATIONAL_DIGITS
-                && checked(number(digits, start, end, countryCode));
+                && checked(number(digits, start, end, countryCode), region);
     }
 
     /**
      * The cheap length check first: most non-phones fail it, and full validation costs ~10x more.
+     * With a known region, validation skips the search for the region among all that share the
+     * country code (25 share +1), which halves its cost.
      */
-    private boolean checked(PhoneNumber number) {
-        return util.isPossibleNumber(number) && util.isValidNumber(number);
+    private boolean checked(PhoneNumber number, String region) {
+        if (!util.isPossibleNumber(number)) {
+            return false;
+        }
+        return region == null
+                ? util.isValidNumber(number)
+                : util.isValidNumberForRegion(number, region);
     }
 
     private static boolean startsWith(char[] digits, int start, String prefix) {

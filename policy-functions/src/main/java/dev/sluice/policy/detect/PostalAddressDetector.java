@@ -9,7 +9,7 @@ import java.util.Set;
  * By value alone, only a street line counts: a house number followed by words ending in a street
  * type ({@code 221B Baker Street}, {@code 1600 Pennsylvania Ave NW}).
  */
-final class PostalAddressDetector implements ValueDetector {
+final class PostalAddressDetector extends ValueDetector {
 
     private static final int MAX_LENGTH = 200;
     private static final Set<String> PLACEHOLDERS =
@@ -54,12 +54,12 @@ final class PostalAddressDetector implements ValueDetector {
                     "platz");
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_ADDRESS;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.length > MAX_LENGTH || shape.has(ValueShape.AT) || v.contains("://")) {
             return 0;
         }

@@ -10,13 +10,14 @@ package dev.sluice.policy.detect;
  * than secrets, so they only count in a credential column. A fallback: values another detector
  * recognizes (a mixed-case IBAN, a JWT) are not also called tokens.
  */
-final class TokenDetector implements ValueDetector {
+final class TokenDetector extends ValueDetector {
 
     private static final String[] VENDOR_PREFIXES = {
         "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-",
         "xoxs-", "xapp-", "sk_live_", "rk_live_", "sk_test_", "AIza", "npm_", "SG.", "sk-", "hf_",
         "dop_v1_", "shpat_", "pypi-"
     };
+    private static final String VENDOR_FIRST_CHARS = firstChars(VENDOR_PREFIXES);
     private static final int MIN_LENGTH = 20;
     private static final int MAX_LENGTH = 256;
     private static final double MAX_MEAN_LOWER_RUN = 3.0;
@@ -30,17 +31,17 @@ final class TokenDetector implements ValueDetector {
                     | ValueShape.UNDERSCORE;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_TOKEN;
     }
 
     @Override
-    public boolean fallback() {
+    boolean fallback() {
         return true;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.has(ValueShape.SPACE | ValueShape.WHITESPACE_OTHER)) {
             return 0;
         }
@@ -71,7 +72,8 @@ final class TokenDetector implements ValueDetector {
     }
 
     private static boolean vendorPrefixed(String v, ValueShape shape) {
-        if (!shape.onlyOf(GENERIC_CHARS | ValueShape.DOT)) {
+        if (VENDOR_FIRST_CHARS.indexOf(v.charAt(0)) < 0
+                || !shape.onlyOf(GENERIC_CHARS | ValueShape.DOT)) {
             return false;
         }
         for (String prefix : VENDOR_PREFIXES) {
@@ -80,6 +82,16 @@ final class TokenDetector implements ValueDetector {
             }
         }
         return false;
+    }
+
+    private static String firstChars(String[] prefixes) {
+        StringBuilder b = new StringBuilder();
+        for (String p : prefixes) {
+            if (b.indexOf(p.substring(0, 1)) < 0) {
+                b.append(p.charAt(0));
+            }
+        }
+        return b.toString();
     }
 
     /** The entropy a random base62 string of this length reaches with high probability. */
