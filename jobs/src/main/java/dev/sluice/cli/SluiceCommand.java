@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             CancelCommand.class,
             DeployCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {
