@@ -122,6 +122,35 @@ class GateCommandsTest {
 
     @Test
     @Order(4)
+    void deployRenderRefusesALeakyPipelineOfTheSqlFolder() throws Exception {
+        Path sql = temp.resolve("repo").resolve("sql");
+        Path pipelines = java.nio.file.Files.createDirectories(sql.resolve("pipelines/payments"));
+        for (String folder : new String[] {"catalog", "policy"}) {
+            java.nio.file.Files.createDirectories(sql.resolve(folder));
+            try (var files = java.nio.file.Files.list(Path.of("../sql", folder))) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, sql.resolve(folder).resolve(f.getFileName()));
+                }
+            }
+        }
+        Path leaky = pipelines.resolve("leaky_payments.sql");
+        java.nio.file.Files.copy(Path.of(LEAKY), leaky);
+
+        DeployCommandTest.Run run =
+                sluice("deploy", "render", leaky.toString(), "--image-tag", "1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(run.err())
+                .contains("Refusing to render")
+                .contains(
+                        "policy gate: "
+                                + leaky
+                                + ":11:1: LEAK warehouse.payments.cards.card_number");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     void aBrokenPolicyIsReportedWithFileAndLine() throws Exception {
         Path policy = temp.resolve("bad-policy.yaml");
         java.nio.file.Files.writeString(policy, "teams:\n  payments: {reads: payments}\n");
