@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             CancelCommand.class,
             DeployCommand.class,
+            ClassifyCommand.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })
