@@ -50,7 +50,18 @@ public final class AuditLog {
 
     /** Appends one decision; returns the record written. */
     public ObjectNode append(GateReport report, String context) {
+        return append(report, context, -1);
+    }
+
+    /**
+     * Appends one decision with the time the gate took to plan and decide ({@code elapsedMillis},
+     * omitted when negative).
+     */
+    public ObjectNode append(GateReport report, String context, long elapsedMillis) {
         ObjectNode record = toJson(report, context);
+        if (elapsedMillis >= 0) {
+            record.put("elapsedMillis", elapsedMillis);
+        }
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

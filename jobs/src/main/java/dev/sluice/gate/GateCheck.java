@@ -42,10 +42,12 @@ public final class GateCheck {
 
     /** Like {@link #check}, keeping the plan. */
     public Decision decide(Pipeline pipeline, String context) {
+        long start = System.nanoTime();
         PlannedPipeline planned = planner.plan(pipeline);
         GateReport report = new PolicyGate(policy).evaluate(planned);
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         if (audit != null) {
-            audit.append(report, context);
+            audit.append(report, context, elapsedMillis);
         }
         return new Decision(planned, report);
     }
