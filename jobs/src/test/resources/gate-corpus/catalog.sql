@@ -63,3 +63,7 @@ CREATE TABLE sink.partner_out (id BIGINT, v STRING) WITH ('connector' = 'blackho
 CREATE TABLE sink.restricted_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
 CREATE TABLE sink.us_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
 CREATE TABLE sink.adhoc_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+
+-- a table outside every dataset of the policy: reading it needs no grant
+CREATE DATABASE IF NOT EXISTS other;
+CREATE TABLE other.clicks (id BIGINT, url STRING) WITH ('connector' = 'datagen');
