@@ -122,6 +122,38 @@ class GateCommandsTest {
 
     @Test
     @Order(4)
+    void submitRefusesALeakyPipelineBeforeContactingTheCluster() {
+        DeployCommandTest.Run run =
+                sluice(
+                        "submit",
+                        LEAKY,
+                        "--catalog",
+                        "../sql/catalog",
+                        "--policy",
+                        "../sql/policy",
+                        "--audit-log",
+                        temp.resolve("submit-audit.jsonl").toString(),
+                        "--var",
+                        "KAFKA_BOOTSTRAP_SERVERS=kafka.example:9092",
+                        "--var",
+                        "ICEBERG_CATALOG_TYPE=rest",
+                        "--var",
+                        "ICEBERG_WAREHOUSE=s3://warehouse",
+                        "--rest",
+                        "http://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(run.err())
+                .contains("Refusing to submit " + LEAKY + ": the policy gate rejects it.")
+                .contains(LEAKY + ":11:1: LEAK warehouse.payments.cards.card_number")
+                .contains("sluice validate --fix");
+        assertThat(sluice("audit", "--log", temp.resolve("submit-audit.jsonl").toString()).out())
+                .contains("REJECT")
+                .contains("submit");
+    }
+
+    @Test
+    @Order(5)
     void deployRenderRefusesALeakyPipelineOfTheSqlFolder() throws Exception {
         Path sql = temp.resolve("repo").resolve("sql");
         Path pipelines = java.nio.file.Files.createDirectories(sql.resolve("pipelines/payments"));
@@ -150,7 +182,7 @@ class GateCommandsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aBrokenPolicyIsReportedWithFileAndLine() throws Exception {
         Path policy = temp.resolve("bad-policy.yaml");
         java.nio.file.Files.writeString(policy, "teams:\n  payments: {reads: payments}\n");
