@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
         subcommands = {
             DemoCommand.class,
+            IngestCommand.class,
             ValidateCommand.class,
             RunCommand.class,
             SubmitCommand.class,

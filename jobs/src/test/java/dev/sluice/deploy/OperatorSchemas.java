@@ -16,6 +16,7 @@ import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,7 @@ final class OperatorSchemas {
         for (ValidationMessage message : schema.validate(resource)) {
             problems.add(message.getMessage());
         }
+        problems.addAll(operatorRules(resource));
         if (problems.isEmpty()) {
             try {
                 Class<?> model =
@@ -82,6 +84,45 @@ final class OperatorSchemas {
             }
         }
         return List.copyOf(problems);
+    }
+
+    /**
+     * Cross-field rules of the operator's validator that a JSON schema cannot say simply: forbidden
+     * configuration keys, a savepoint directory for savepoint upgrades, HA for standby JobManagers,
+     * and a new job starting in the running state.
+     */
+    static List<String> operatorRules(JsonNode resource) {
+        List<String> problems = new ArrayList<>();
+        JsonNode conf = resource.at("/spec/flinkConfiguration");
+        for (String forbidden : List.of("kubernetes.namespace", "kubernetes.cluster-id")) {
+            if (conf.has(forbidden)) {
+                problems.add(
+                        "spec.flinkConfiguration: forbidden key "
+                                + forbidden
+                                + " (the operator sets it from metadata)");
+            }
+        }
+        JsonNode job = resource.at("/spec/job");
+        boolean savepointDir =
+                conf.has("state.savepoints.dir")
+                        || conf.has("execution.checkpointing.savepoint-dir");
+        if (job.path("upgradeMode").asText().equals("savepoint")
+                && resource.path("kind").asText().equals("FlinkDeployment")
+                && !savepointDir) {
+            problems.add(
+                    "spec.job.upgradeMode: savepoint needs state.savepoints.dir in"
+                            + " spec.flinkConfiguration, e.g. s3://bucket/savepoints/<name>");
+        }
+        if (resource.at("/spec/jobManager/replicas").asInt(1) > 1
+                && !conf.path("high-availability.type").asText().equals("kubernetes")) {
+            problems.add(
+                    "spec.jobManager.replicas: standby JobManagers need high-availability.type:"
+                            + " kubernetes in spec.flinkConfiguration");
+        }
+        if (!job.isMissingNode() && !job.path("state").asText().equals("running")) {
+            problems.add("spec.job.state: a new job must start as running");
+        }
+        return problems;
     }
 
     /** Asserts that {@code resource} passes the schema and deserializes into the model. */
@@ -212,9 +253,12 @@ final class OperatorSchemas {
         }
         if (schema.has("properties")) {
             schema.get("properties").forEach(property -> strict((ObjectNode) property));
-            if (!preserveUnknown && !schema.has("additionalProperties")) {
-                schema.put("additionalProperties", false);
-            }
+        }
+        // an object that declares neither its fields nor a value schema keeps nothing in the API
+        // server (structural pruning): only the empty object survives unchanged
+        boolean object = schema.has("properties") || schema.path("type").asText().equals("object");
+        if (object && !preserveUnknown && !schema.has("additionalProperties")) {
+            schema.put("additionalProperties", false);
         }
         if (schema.get("additionalProperties") instanceof ObjectNode values) {
             strict(values);

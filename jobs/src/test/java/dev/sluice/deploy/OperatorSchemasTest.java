@@ -157,4 +157,28 @@ class OperatorSchemasTest {
                 r -> ((ObjectNode) r.at("/spec/job")).put("parallelism", 0),
                 "parallelism");
     }
+
+    @Test
+    void operatorCrossFieldRulesAreChecked() {
+        assertRejected(
+                DeployMode.APPLICATION,
+                r ->
+                        ((ObjectNode) r.at("/spec/flinkConfiguration"))
+                                .put("kubernetes.cluster-id", "x"),
+                "forbidden key kubernetes.cluster-id");
+        assertRejected(
+                DeployMode.APPLICATION,
+                r -> ((ObjectNode) r.at("/spec/flinkConfiguration")).remove("state.savepoints.dir"),
+                "savepoint needs state.savepoints.dir");
+        assertRejected(
+                DeployMode.APPLICATION,
+                r ->
+                        ((ObjectNode) r.at("/spec/flinkConfiguration"))
+                                .remove("high-availability.type"),
+                "standby JobManagers need high-availability.type");
+        assertRejected(
+                DeployMode.SESSION,
+                r -> ((ObjectNode) r.at("/spec/job")).put("state", "suspended"),
+                "must start as running");
+    }
 }

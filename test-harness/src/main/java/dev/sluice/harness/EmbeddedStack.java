@@ -3,8 +3,17 @@ package dev.sluice.harness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The whole embedded stack under one work folder: PostgreSQL, a Kafka broker and an Iceberg
@@ -17,34 +26,80 @@ public final class EmbeddedStack implements AutoCloseable {
     private final PostgresServer postgres;
     private final KafkaBroker kafka;
     private final IcebergWarehouse iceberg;
+    private final Map<String, Duration> startupTimes;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedStack(
-            Path workDir, PostgresServer postgres, KafkaBroker kafka, IcebergWarehouse iceberg) {
+            Path workDir,
+            PostgresServer postgres,
+            KafkaBroker kafka,
+            IcebergWarehouse iceberg,
+            Map<String, Duration> startupTimes) {
         this.workDir = workDir;
         this.postgres = postgres;
         this.kafka = kafka;
         this.iceberg = iceberg;
+        this.startupTimes = Map.copyOf(startupTimes);
     }
 
-    /** Starts PostgreSQL and Kafka in parallel, then opens the warehouse. */
+    /**
+     * Starts PostgreSQL and Kafka in parallel, then opens the warehouse, all under {@code workDir}
+     * (created if missing, removed on close). If one part fails, the others are stopped again.
+     */
     public static EmbeddedStack start(Path workDir) throws Exception {
+        long started = System.nanoTime();
         Files.createDirectories(workDir);
-        CompletableFuture<PostgresServer> postgres =
-                CompletableFuture.supplyAsync(() -> unchecked(() -> PostgresServer.start(workDir)));
-        CompletableFuture<KafkaBroker> kafka =
-                CompletableFuture.supplyAsync(() -> unchecked(() -> KafkaBroker.start(workDir)));
+        Map<String, Duration> times = new LinkedHashMap<>();
+        // own threads: the common pool has a single worker on a two-core machine, which would
+        // start the two servers one after the other
+        ExecutorService starter =
+                Executors.newFixedThreadPool(
+                        2,
+                        task -> {
+                            Thread thread = new Thread(task, "embedded-stack-start");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        Future<PostgresServer> postgres;
+        Future<KafkaBroker> kafka;
         try {
-            CompletableFuture.allOf(postgres, kafka).join();
-            return new EmbeddedStack(
-                    workDir, postgres.join(), kafka.join(), IcebergWarehouse.inFolder(workDir));
-        } catch (CompletionException | IOException e) {
-            Exception failure =
-                    new IllegalStateException(
-                            "The embedded stack did not start: " + rootMessage(e), e);
-            closeQuietly(postgres, failure);
-            closeQuietly(kafka, failure);
-            throw failure;
+            postgres =
+                    starter.submit(timed("postgres", times, () -> PostgresServer.start(workDir)));
+            kafka = starter.submit(timed("kafka", times, () -> KafkaBroker.start(workDir)));
+        } finally {
+            starter.shutdown();
         }
+        List<AutoCloseable> running = new ArrayList<>();
+        Exception failure = null;
+        PostgresServer postgresServer = await(postgres, running);
+        KafkaBroker kafkaBroker = null;
+        IcebergWarehouse warehouse = null;
+        try {
+            kafkaBroker = await(kafka, running);
+            if (postgresServer == null) {
+                failure = causeOf(postgres);
+            } else if (kafkaBroker == null) {
+                failure = causeOf(kafka);
+            } else {
+                warehouse =
+                        timed("iceberg", times, () -> IcebergWarehouse.inFolder(workDir)).call();
+            }
+        } catch (Exception e) {
+            failure = e;
+        }
+        if (failure != null) {
+            IllegalStateException notStarted =
+                    new IllegalStateException(
+                            "The embedded stack did not start under "
+                                    + workDir
+                                    + ": "
+                                    + rootMessage(failure),
+                            failure);
+            closeAll(running, notStarted);
+            throw notStarted;
+        }
+        times.put("total", Duration.ofNanos(System.nanoTime() - started));
+        return new EmbeddedStack(workDir, postgresServer, kafkaBroker, warehouse, times);
     }
 
     public PostgresServer postgres() {
@@ -63,61 +118,89 @@ public final class EmbeddedStack implements AutoCloseable {
         return workDir;
     }
 
-    /** One line per component with its endpoint (no secrets). */
+    /**
+     * How long each part took to start ({@code postgres}, {@code kafka}, {@code iceberg}) and the
+     * whole stack ({@code total}, less than the sum: the servers start in parallel).
+     */
+    public Map<String, Duration> startupTimes() {
+        return startupTimes;
+    }
+
+    /** One line per component with its endpoint (no secrets), each indented by two spaces. */
     public String describe() {
         return "  " + postgres.describe() + "\n  " + kafka.describe() + "\n  " + iceberg.describe();
     }
 
+    /**
+     * Stops the warehouse, the broker and the database (each even if another fails; later failures
+     * are suppressed into the first) and removes the work folder. Safe to call twice.
+     */
     @Override
     public void close() throws Exception {
-        Exception failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {iceberg, kafka, postgres}) {
-            try {
-                part.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        Exception failure = closeAll(List.of(iceberg, kafka, postgres), null);
         try {
             Folders.delete(workDir);
         } catch (IOException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = addTo(failure, e);
         }
         if (failure != null) {
             throw failure;
         }
     }
 
-    private interface Start<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> T unchecked(Start<T> start) {
-        try {
-            return start.call();
-        } catch (Exception e) {
-            throw new CompletionException(e);
-        }
-    }
-
-    private static void closeQuietly(
-            CompletableFuture<? extends AutoCloseable> part, Exception failure) {
-        try {
-            AutoCloseable started = part.getNow(null);
-            if (started != null) {
-                started.close();
+    private static <T> Callable<T> timed(
+            String part, Map<String, Duration> times, Callable<T> start) {
+        return () -> {
+            long started = System.nanoTime();
+            T result = start.call();
+            synchronized (times) {
+                times.put(part, Duration.ofNanos(System.nanoTime() - started));
             }
-        } catch (Exception e) {
-            failure.addSuppressed(e);
+            return result;
+        };
+    }
+
+    /** The started part (also added to {@code running}), or null if it failed to start. */
+    private static <T extends AutoCloseable> T await(Future<T> part, List<AutoCloseable> running)
+            throws InterruptedException {
+        try {
+            T started = part.get();
+            running.add(started);
+            return started;
+        } catch (ExecutionException e) {
+            return null;
         }
+    }
+
+    private static Exception causeOf(Future<?> failed) throws InterruptedException {
+        try {
+            failed.get();
+            return new IllegalStateException("not failed");
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static Exception closeAll(List<AutoCloseable> parts, Exception failure) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                failure = addTo(failure, e);
+            }
+        }
+        return failure;
+    }
+
+    private static Exception addTo(Exception failure, Exception next) {
+        if (failure == null) {
+            return next;
+        }
+        failure.addSuppressed(next);
+        return failure;
     }
 
     private static String rootMessage(Throwable e) {

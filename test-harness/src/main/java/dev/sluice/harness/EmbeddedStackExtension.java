@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts one {@link EmbeddedStack} for a test class and stops it after the last test:
+ * Starts one {@link EmbeddedStack} for a test class and stops it after the last test; its folder
+ * under {@code java.io.tmpdir} is removed either way:
  *
  * <pre>{@code
  * @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
@@ -15,26 +16,35 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private Path workDir;
     private EmbeddedStack stack;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Path workDir = Files.createTempDirectory("sluice-stack-");
+        workDir = Files.createTempDirectory("sluice-stack-");
         stack = EmbeddedStack.start(workDir);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (stack != null) {
-            stack.close();
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
             stack = null;
+            if (workDir != null) {
+                Folders.delete(workDir);
+            }
         }
     }
 
+    /** The running stack; only between {@code beforeAll} and {@code afterAll}. */
     public EmbeddedStack stack() {
         if (stack == null) {
             throw new IllegalStateException(
-                    "The embedded stack runs only between beforeAll and afterAll");
+                    "The embedded stack runs only between beforeAll and afterAll: register the"
+                            + " extension on a static field with @RegisterExtension.");
         }
         return stack;
     }

@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Table;
@@ -20,58 +21,54 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
- * An Iceberg warehouse whose catalog is configuration: the embedded default is a Hadoop catalog in
- * a folder; {@code type=rest} (with {@code uri}) or {@code type=jdbc} (with {@code uri}, {@code
- * jdbc.user}, {@code jdbc.password}) point it at a shared catalog instead. Gives Flink the options
- * of {@code CREATE CATALOG} and tests and the demo a reader for table contents.
+ * An Iceberg warehouse whose catalog is configuration ({@link IcebergCatalogSettings}): the
+ * embedded default is a Hadoop catalog in a folder; {@code type=rest} or {@code type=jdbc} point it
+ * at a shared catalog instead. Gives Flink the options of {@code CREATE CATALOG} and tests and the
+ * demo a reader for table contents.
  */
 public final class IcebergWarehouse implements AutoCloseable {
 
+    /** The catalog name here and in Flink's {@code CREATE CATALOG}; JDBC catalogs scope by it. */
     public static final String CATALOG_NAME = "warehouse";
 
-    private final Map<String, String> properties;
+    private final IcebergCatalogSettings settings;
     private final Catalog catalog;
     private final Path ownedFolder;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IcebergWarehouse(Map<String, String> properties, Path ownedFolder) {
-        this.properties = Map.copyOf(properties);
+    private IcebergWarehouse(IcebergCatalogSettings settings, Path ownedFolder) {
+        this.settings = settings;
         this.ownedFolder = ownedFolder;
         this.catalog =
-                CatalogUtil.buildIcebergCatalog(CATALOG_NAME, properties, new Configuration());
+                CatalogUtil.buildIcebergCatalog(
+                        CATALOG_NAME, settings.icebergProperties(), new Configuration());
     }
 
     /** The embedded default: a Hadoop catalog in {@code workDir/warehouse}, removed on close. */
     public static IcebergWarehouse inFolder(Path workDir) throws IOException {
         Path folder = Files.createDirectories(workDir.resolve("warehouse"));
-        Map<String, String> properties = new HashMap<>();
-        properties.put(CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP);
-        properties.put("warehouse", folder.toUri().toString());
-        return new IcebergWarehouse(properties, folder);
+        return new IcebergWarehouse(IcebergCatalogSettings.hadoop(folder), folder);
     }
 
     /**
-     * A warehouse behind any Iceberg catalog: {@code type} (hadoop, rest, jdbc, ...), {@code
-     * warehouse}, {@code uri} and the catalog's own properties. Nothing is deleted on close.
+     * A warehouse behind any supported Iceberg catalog (see {@link IcebergCatalogSettings}).
+     * Nothing is deleted on close.
      */
     public static IcebergWarehouse external(Map<String, String> catalogProperties) {
-        if (!catalogProperties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)) {
-            throw new IllegalArgumentException(
-                    "Missing catalog property 'type': set hadoop, rest or jdbc (and 'uri' or"
-                            + " 'warehouse' as that catalog needs).");
-        }
-        return new IcebergWarehouse(catalogProperties, null);
+        return external(IcebergCatalogSettings.of(catalogProperties));
     }
 
-    /** Options of Flink's {@code CREATE CATALOG warehouse WITH (...)} for this warehouse. */
+    public static IcebergWarehouse external(IcebergCatalogSettings settings) {
+        return new IcebergWarehouse(settings, null);
+    }
+
+    public IcebergCatalogSettings settings() {
+        return settings;
+    }
+
+    /** Options of Flink's {@code CREATE CATALOG warehouse WITH (...)}; may hold secrets. */
     public Map<String, String> flinkCatalogOptions() {
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("type", "iceberg");
-        properties.forEach(
-                (key, value) ->
-                        options.put(
-                                key.equals(CatalogUtil.ICEBERG_CATALOG_TYPE) ? "catalog-type" : key,
-                                value));
-        return options;
+        return settings.flinkCatalogOptions();
     }
 
     public Catalog catalog() {
@@ -82,28 +79,24 @@ public final class IcebergWarehouse implements AutoCloseable {
         return catalog.tableExists(table);
     }
 
+    /** The table as of its latest commit. */
     public Table loadTable(TableIdentifier table) {
         return catalog.loadTable(table);
     }
 
     /**
-     * The current rows of a table (deletes applied), each as column name → value; empty if the
-     * table does not exist.
+     * The current rows of a table (deletes applied), each as column name → value in schema order;
+     * nested structs become maps too. Empty if the table does not exist.
      */
     public List<Map<String, Object>> rows(TableIdentifier identifier) {
         if (!catalog.tableExists(identifier)) {
             return List.of();
         }
         Table table = catalog.loadTable(identifier);
-        List<Types.NestedField> columns = table.schema().columns();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
             for (Record record : records) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (Types.NestedField column : columns) {
-                    row.put(column.name(), record.getField(column.name()));
-                }
-                rows.add(row);
+                rows.add(toMap(record, table.schema().asStruct()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read Iceberg table " + identifier, e);
@@ -111,25 +104,67 @@ public final class IcebergWarehouse implements AutoCloseable {
         return rows;
     }
 
+    /** The number of current rows (deletes applied, so it reads the table). */
     public long rowCount(TableIdentifier table) {
-        return rows(table).size();
+        if (!catalog.tableExists(table)) {
+            return 0;
+        }
+        long count = 0;
+        try (CloseableIterable<Record> records =
+                IcebergGenerics.read(catalog.loadTable(table)).build()) {
+            for (Record ignored : records) {
+                count++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read Iceberg table " + table, e);
+        }
+        return count;
+    }
+
+    private static Map<String, Object> toMap(Record record, Types.StructType struct) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (Types.NestedField field : struct.fields()) {
+            row.put(field.name(), plain(record.getField(field.name())));
+        }
+        return row;
+    }
+
+    private static Object plain(Object value) {
+        if (value instanceof Record nested) {
+            return toMap(nested, nested.struct());
+        }
+        if (value instanceof Collection<?> list) {
+            List<Object> plainList = new ArrayList<>(list.size());
+            list.forEach(element -> plainList.add(plain(element)));
+            return plainList;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> plainMap = new LinkedHashMap<>();
+            map.forEach((key, element) -> plainMap.put(plain(key), plain(element)));
+            return plainMap;
+        }
+        return value;
     }
 
     public String describe() {
-        return "Iceberg "
-                + properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE)
-                + " catalog, warehouse "
-                + properties.getOrDefault("warehouse", properties.getOrDefault("uri", "?"));
+        return settings.describe();
     }
 
+    /**
+     * Closes the catalog and, for the embedded default, removes the warehouse folder. Safe to call
+     * twice.
+     */
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (catalog instanceof AutoCloseable closeable) {
                 closeable.close();
             }
         } catch (Exception e) {
-            throw new IOException("Cannot close the Iceberg catalog", e);
+            throw new IOException("Cannot close the Iceberg catalog " + settings.describe(), e);
         } finally {
             if (ownedFolder != null) {
                 Folders.delete(ownedFolder);

@@ -6,7 +6,13 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One {@link KafkaBroker} per test class, for tests that need only Kafka. */
+/**
+ * One {@link KafkaBroker} per test class, for tests that need only Kafka:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+ * }</pre>
+ */
 public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback {
 
     private Path workDir;
@@ -25,11 +31,20 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
                 broker.close();
             }
         } finally {
-            Folders.delete(workDir);
+            broker = null;
+            if (workDir != null) {
+                Folders.delete(workDir);
+            }
         }
     }
 
+    /** The running broker; only between {@code beforeAll} and {@code afterAll}. */
     public KafkaBroker broker() {
+        if (broker == null) {
+            throw new IllegalStateException(
+                    "Kafka runs only between beforeAll and afterAll: register the extension on a"
+                            + " static field with @RegisterExtension.");
+        }
         return broker;
     }
 }

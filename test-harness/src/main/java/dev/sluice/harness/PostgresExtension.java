@@ -6,7 +6,13 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One {@link PostgresServer} per test class, for tests that need only the database. */
+/**
+ * One {@link PostgresServer} per test class, for tests that need only the database:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+ * }</pre>
+ */
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
     private Path workDir;
@@ -25,11 +31,20 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
                 server.close();
             }
         } finally {
-            Folders.delete(workDir);
+            server = null;
+            if (workDir != null) {
+                Folders.delete(workDir);
+            }
         }
     }
 
+    /** The running server; only between {@code beforeAll} and {@code afterAll}. */
     public PostgresServer server() {
+        if (server == null) {
+            throw new IllegalStateException(
+                    "PostgreSQL runs only between beforeAll and afterAll: register the extension"
+                            + " on a static field with @RegisterExtension.");
+        }
         return server;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.udf;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,6 +28,20 @@ final class CallRules {
             List<Signature.Argument> signature,
             Consumer<CallContext> check,
             Function<CallContext, DataType> output) {
+        return inference(minArguments, maxArguments, signature, check, output, false);
+    }
+
+    /**
+     * @param internalStrings whether the value argument and the result, when character strings, use
+     *     Flink's internal {@code StringData} rather than {@code String}
+     */
+    static TypeInference inference(
+            int minArguments,
+            int maxArguments,
+            List<Signature.Argument> signature,
+            Consumer<CallContext> check,
+            Function<CallContext, DataType> output,
+            boolean internalStrings) {
         return TypeInference.newBuilder()
                 .inputTypeStrategy(
                         new InputTypeStrategy() {
@@ -46,7 +61,12 @@ final class CallRules {
                                     }
                                     return Optional.empty();
                                 }
-                                return Optional.of(call.getArgumentDataTypes());
+                                if (!internalStrings) {
+                                    return Optional.of(call.getArgumentDataTypes());
+                                }
+                                List<DataType> types = new ArrayList<>(call.getArgumentDataTypes());
+                                types.set(0, MaskingFunction.internalStrings(types.get(0)));
+                                return Optional.of(types);
                             }
 
                             @Override
@@ -55,7 +75,13 @@ final class CallRules {
                                 return List.of(Signature.of(signature));
                             }
                         })
-                .outputTypeStrategy(call -> Optional.of(output.apply(call)))
+                .outputTypeStrategy(
+                        call ->
+                                Optional.of(
+                                        internalStrings
+                                                ? MaskingFunction.internalStrings(
+                                                        output.apply(call))
+                                                : output.apply(call)))
                 .build();
     }
 

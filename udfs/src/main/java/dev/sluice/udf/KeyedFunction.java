@@ -62,6 +62,14 @@ public abstract class KeyedFunction extends ScalarFunction implements Specialize
 
     abstract LogicalTypeFamily[] supportedFamilies();
 
+    /**
+     * Whether eval takes and returns Flink's internal {@link
+     * org.apache.flink.table.data.StringData} instead of String, to skip UTF-8 decoding per row.
+     */
+    boolean internalStrings() {
+        return false;
+    }
+
     /** The key name this instance uses. */
     String keyName() {
         return keyName;
@@ -104,7 +112,8 @@ public abstract class KeyedFunction extends ScalarFunction implements Specialize
                         checkKeyExists(key);
                     }
                 },
-                CallRules::stringLike);
+                CallRules::stringLike,
+                internalStrings());
     }
 
     /** With module options the keyset file is readable here: an unknown name fails planning. */

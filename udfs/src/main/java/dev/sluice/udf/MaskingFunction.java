@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.DataTypeFactory;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.table.functions.SpecializedFunction;
@@ -81,7 +83,15 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
         } else {
             m = arguments.fromValues(Arrays.asList(args).subList(1, args.length));
         }
-        if (value instanceof String s) {
+        if (value instanceof BinaryStringData s && s.getJavaObject() != null) {
+            // still a Java string (e.g. from a generator): mask it and stay lazy, no UTF-8 at all
+            return StringData.fromString(m.mask(s.getJavaObject()));
+        } else if (value instanceof StringData s) {
+            byte[] masked = m.maskAscii(s.toBytes());
+            return masked != null
+                    ? StringData.fromBytes(masked)
+                    : StringData.fromString(m.mask(s.toString()));
+        } else if (value instanceof String s) {
             return m.mask(s);
         } else if (value instanceof Integer i) {
             return m.mask(i.intValue());
@@ -102,7 +112,8 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         return TypeInference.newBuilder()
                 .inputTypeStrategy(new MaskInputStrategy())
-                .outputTypeStrategy(call -> Optional.of(call.getArgumentDataTypes().get(0)))
+                .outputTypeStrategy(
+                        call -> Optional.of(internalStrings(call.getArgumentDataTypes().get(0))))
                 .build();
     }
 
@@ -129,7 +140,9 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
                 }
                 return Optional.empty();
             }
-            return Optional.of(call.getArgumentDataTypes());
+            List<DataType> types = new ArrayList<>(call.getArgumentDataTypes());
+            types.set(0, internalStrings(types.get(0)));
+            return Optional.of(types);
         }
 
         @Override
@@ -146,6 +159,16 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
             }
             return List.of(Signature.of(args));
         }
+    }
+
+    /**
+     * Strings travel as Flink's internal UTF-8 {@link StringData}: ASCII values are then masked
+     * byte by byte without decoding and encoding a Java string per row.
+     */
+    static DataType internalStrings(DataType type) {
+        return type.getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING)
+                ? type.bridgedTo(StringData.class)
+                : type;
     }
 
     /** Rejects value types the mask functions do not support, naming the function. */

@@ -2,7 +2,9 @@ package dev.sluice.udf;
 
 import dev.sluice.policy.pseudonym.KeyProvider;
 import dev.sluice.policy.pseudonym.Pseudonymizer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 
 /**
@@ -45,8 +47,21 @@ public final class PseudonymizeFunction extends KeyedFunction {
         };
     }
 
-    public String eval(Object... args) {
+    public StringData eval(Object... args) {
         checkKeyArgument(args);
-        return args[0] == null ? null : pseudonymizer.pseudonymize(args[0].toString());
+        Object value = args[0];
+        if (value == null) {
+            return null;
+        }
+        byte[] utf8 =
+                value instanceof StringData s
+                        ? s.toBytes()
+                        : value.toString().getBytes(StandardCharsets.UTF_8);
+        return StringData.fromBytes(pseudonymizer.pseudonymizeUtf8(utf8));
+    }
+
+    @Override
+    boolean internalStrings() {
+        return true;
     }
 }

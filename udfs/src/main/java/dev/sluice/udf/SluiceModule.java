@@ -38,6 +38,7 @@ public final class SluiceModule implements Module {
         functions.put("bucket", new BucketFunction());
         functions.put("postal_prefix", new PostalPrefixFunction());
         functions.put("redact", new RedactFunction());
+        functions.put("classify", new ClassifyFunction());
         return functions;
     }
 

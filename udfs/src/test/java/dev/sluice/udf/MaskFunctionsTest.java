@@ -295,7 +295,8 @@ class MaskFunctionsTest {
                         "generalize_date",
                         "bucket",
                         "postal_prefix",
-                        "redact");
+                        "redact",
+                        "classify");
         List<String> modules = new ArrayList<>();
         env.executeSql("SHOW MODULES")
                 .collect()

@@ -4,15 +4,15 @@ package dev.sluice.policy.detect;
  * AWS access key ids: {@code AKIA} (long-term) or {@code ASIA} (temporary) followed by 16
  * characters of the base-32 alphabet {@code A-Z2-7}.
  */
-final class AwsAccessKeyDetector implements ValueDetector {
+final class AwsAccessKeyDetector extends ValueDetector {
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_AWS_ACCESS_KEY;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.length != 20 || !shape.onlyOf(ValueShape.UPPER | ValueShape.DIGIT)) {
             return 0;
         }

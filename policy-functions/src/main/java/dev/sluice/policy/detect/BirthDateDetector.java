@@ -10,35 +10,55 @@ import java.time.ZoneOffset;
  * trailing time), {@code dd/MM/yyyy} or {@code MM/dd/yyyy} (also with {@code -} or {@code .}, one-
  * or two-digit day and month), and {@code yyyyMMdd}.
  */
-final class BirthDateDetector implements ValueDetector {
+final class BirthDateDetector extends ValueDetector {
 
     private static final int MIN_YEAR = 1900;
 
-    private final int today;
+    /** Today as {@code yyyyMMdd} (UTC) and the epoch day it belongs to, refreshed as days pass. */
+    private volatile long todayAndEpochDay;
 
     BirthDateDetector() {
-        LocalDate now = LocalDate.now(ZoneOffset.UTC);
-        this.today = now.getYear() * 10_000 + now.getMonthValue() * 100 + now.getDayOfMonth();
+        this.todayAndEpochDay = compute(LocalDate.now(ZoneOffset.UTC));
+    }
+
+    /** Today's bound; a job running for months keeps accepting children born after it started. */
+    private int today() {
+        long packed = todayAndEpochDay;
+        long epochDay = System.currentTimeMillis() / 86_400_000L;
+        if ((packed & 0xFFFF_FFFFL) != epochDay) {
+            packed = compute(LocalDate.ofEpochDay(epochDay));
+            todayAndEpochDay = packed;
+        }
+        return (int) (packed >>> 32);
+    }
+
+    private static long compute(LocalDate day) {
+        long yyyymmdd = day.getYear() * 10_000L + day.getMonthValue() * 100L + day.getDayOfMonth();
+        return (yyyymmdd << 32) | day.toEpochDay();
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_DOB;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         double hint = column.weight(SensitiveClass.PII_DOB);
         if (hint == 0 || shape.digits < 6 || shape.length > 32) {
             return 0;
         }
-        return isDate(v) ? Math.max(0.5, hint * 0.95) : 0;
+        return isDate(v, today()) ? Math.max(0.5, hint * 0.95) : 0;
     }
 
-    boolean isDate(String v) {
+    /**
+     * Whether {@code v} is a calendar date from 1900 up to {@code latest} (as {@code yyyyMMdd}) in
+     * one of the formats in the class comment.
+     */
+    static boolean isDate(String v, int latest) {
         int n = v.length();
         if (n == 8 && allDigits(v, 0, 8)) {
-            return plausible(number(v, 0, 4), number(v, 4, 6), number(v, 6, 8));
+            return plausible(number(v, 0, 4), number(v, 4, 6), number(v, 6, 8), latest);
         }
         int[] fieldEnds = new int[3];
         int fields = 0;
@@ -78,12 +98,12 @@ final class BirthDateDetector implements ValueDetector {
             if (end3 != n && !timeTail(v, end3)) {
                 return false;
             }
-            return end2 - end1 - 1 <= 2 && end3 - end2 - 1 <= 2 && plausible(f1, f2, f3);
+            return end2 - end1 - 1 <= 2 && end3 - end2 - 1 <= 2 && plausible(f1, f2, f3, latest);
         }
         if (end3 != n || end3 - end2 - 1 != 4 || end1 > 2 || end2 - end1 - 1 > 2) {
             return false;
         }
-        return plausible(f3, f2, f1) || plausible(f3, f1, f2);
+        return plausible(f3, f2, f1, latest) || plausible(f3, f1, f2, latest);
     }
 
     private static boolean timeTail(String v, int from) {
@@ -91,14 +111,14 @@ final class BirthDateDetector implements ValueDetector {
         return (c == 'T' || c == ' ') && from + 1 < v.length() && isDigit(v.charAt(from + 1));
     }
 
-    private boolean plausible(int year, int month, int day) {
+    private static boolean plausible(int year, int month, int day, int latest) {
         if (year < MIN_YEAR || month < 1 || month > 12 || day < 1) {
             return false;
         }
         if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
             return false;
         }
-        return year * 10_000 + month * 100 + day <= today;
+        return year * 10_000 + month * 100 + day <= latest;
     }
 
     private static boolean allDigits(String v, int from, int to) {

@@ -6,18 +6,18 @@ package dev.sluice.policy.detect;
  * alphabetic (or punycode) top-level label, at most 254 characters in all. Quoted local parts and
  * IP-literal domains are not recognized: they are rare in data and common in attacks.
  */
-final class EmailDetector implements ValueDetector {
+final class EmailDetector extends ValueDetector {
 
     private static final int NOT_ALLOWED =
             ValueShape.SPACE | ValueShape.WHITESPACE_OTHER | ValueShape.PAREN | ValueShape.COLON;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_EMAIL;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.ats != 1 || shape.dots == 0 || shape.has(NOT_ALLOWED) || shape.length > 254) {
             return 0;
         }
@@ -51,7 +51,16 @@ final class EmailDetector implements ValueDetector {
                     || (c >= '0' && c <= '9')
                     || "!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0;
         }
-        return Character.isLetterOrDigit(c);
+        return letterOrMark(c);
+    }
+
+    /** Letters and digits of any script, and the combining marks some scripts write them with. */
+    private static boolean letterOrMark(char c) {
+        if (Character.isLetterOrDigit(c)) {
+            return true;
+        }
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
     }
 
     private static boolean domain(String v, int start, int end) {
@@ -79,7 +88,7 @@ final class EmailDetector implements ValueDetector {
         }
         for (int i = start; i < end; i++) {
             char c = v.charAt(i);
-            if (!(c == '-' || Character.isLetterOrDigit(c))) {
+            if (!(c == '-' || letterOrMark(c))) {
                 return false;
             }
         }

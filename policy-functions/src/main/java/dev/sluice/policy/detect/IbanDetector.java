@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * International bank account numbers: a registered country code, the length registered for that
  * country, two check digits and an alphanumeric account part whose ISO 7064 mod-97 check holds.
- * Compact ({@code GB82WEST12345698765432}) or printed in groups of four separated by single spaces.
+ * Compact ({@code GB82WEST12345698765432}) or printed in groups of four separated by single spaces;
+ * letters of the account part may be lower case (the check is case-insensitive).
  */
-final class IbanDetector implements ValueDetector {
+final class IbanDetector extends ValueDetector {
 
     /** IBAN lengths per country (SWIFT IBAN registry). */
     private static final Map<String, Integer> LENGTHS = new HashMap<>();
@@ -27,18 +28,27 @@ final class IbanDetector implements ValueDetector {
     }
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.FIN_IBAN;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         int compactLength = shape.length - shape.spaces;
         if (compactLength < 15
                 || compactLength > 34
                 || shape.digits < 2
-                || !shape.onlyOf(ValueShape.DIGIT | ValueShape.UPPER | ValueShape.SPACE)) {
+                || !shape.onlyOf(
+                        ValueShape.DIGIT
+                                | ValueShape.UPPER
+                                | ValueShape.LOWER
+                                | ValueShape.SPACE)) {
             return 0;
+        }
+        char c0 = v.charAt(0);
+        char c1 = v.charAt(1);
+        if (c0 < 'A' || c0 > 'Z' || c1 < 'A' || c1 > 'Z') {
+            return 0; // the country code is upper case even where the account part is not
         }
         Integer expected = LENGTHS.get(v.substring(0, 2));
         if (expected == null || expected != compactLength) {
@@ -84,7 +94,7 @@ final class IbanDetector implements ValueDetector {
             if (isDigit(c)) {
                 remainder = (remainder * 10 + (c - '0')) % 97;
             } else {
-                remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+                remainder = (remainder * 100 + (Character.toUpperCase(c) - 'A' + 10)) % 97;
             }
         }
         return remainder;

@@ -5,17 +5,17 @@ package dev.sluice.policy.detect;
  * parts ({@code 1.2.3.4}) read as a version number as often as an address: they get a confidence
  * below the default reporting threshold.
  */
-final class Ipv4Detector implements ValueDetector {
+final class Ipv4Detector extends ValueDetector {
 
     static final double VERSION_LIKE_CONFIDENCE = 0.4;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.NET_IPV4;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.dots != 3
                 || shape.length > 15
                 || !shape.onlyOf(ValueShape.DIGIT | ValueShape.DOT)

@@ -4,15 +4,15 @@ package dev.sluice.policy.detect;
  * IPv6 addresses in text form (RFC 4291 / 5952): eight groups of 1-4 hex digits, at most one {@code
  * ::} compression, optionally an IPv4 tail ({@code ::ffff:192.0.2.1}). Zone ids are not accepted.
  */
-final class Ipv6Detector implements ValueDetector {
+final class Ipv6Detector extends ValueDetector {
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.NET_IPV6;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.colons < 2
                 || shape.length > 45
                 || shape.hexLetters != shape.letters()

@@ -8,17 +8,17 @@ import java.util.Base64;
  * decodes to a JSON object naming its {@code alg}, a payload that decodes to a JSON object. An
  * empty signature ({@code alg: none}) still counts, with less confidence.
  */
-final class JwtDetector implements ValueDetector {
+final class JwtDetector extends ValueDetector {
 
     private static final int MAX_HEADER = 1024;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_JWT;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.dots != 2
                 || shape.length < 20
                 || !v.startsWith("eyJ")

@@ -4,15 +4,15 @@ package dev.sluice.policy.detect;
  * MAC-48 addresses: six pairs of hex digits separated by one kind of {@code :} or {@code -}, or
  * three groups of four separated by dots ({@code 0011.2233.4455}).
  */
-final class MacAddressDetector implements ValueDetector {
+final class MacAddressDetector extends ValueDetector {
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.NET_MAC;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.hexLetters != shape.letters() || shape.digits + shape.letters() != 12) {
             return 0;
         }

@@ -5,15 +5,15 @@ package dev.sluice.policy.detect;
  * I, O, Q, U, V; not BG, GB, KN, NK, NT, TN, ZZ), six digits, a suffix A-D; compact or spaced as
  * {@code AB 12 34 56 C}, any letter case.
  */
-final class NinoDetector implements ValueDetector {
+final class NinoDetector extends ValueDetector {
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_UK_NINO;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.digits != 6
                 || shape.letters() != 3
                 || !shape.onlyOf(

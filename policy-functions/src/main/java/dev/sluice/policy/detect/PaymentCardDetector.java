@@ -6,17 +6,17 @@ package dev.sluice.policy.detect;
  * Discover, JCB, Diners Club, UnionPay, Maestro, Mir). Separators may be spaces or dashes, one kind
  * per value, in the printed groupings (4-4-4-4[-3], 4-6-5, 4-6-4).
  */
-final class PaymentCardDetector implements ValueDetector {
+final class PaymentCardDetector extends ValueDetector {
 
     private static final int MAX_GROUPS = 5;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PCI_PAN;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         int digits = shape.digits;
         if (digits < 12
                 || digits > 19
@@ -123,7 +123,14 @@ final class PaymentCardDetector implements ValueDetector {
         if (iin4 >= 3528 && iin4 <= 3589) { // JCB
             return length >= 16 && length <= 19;
         }
-        if ((iin3 >= 300 && iin3 <= 305) || iin2 == 36 || iin2 == 38 || iin2 == 39) { // Diners
+        if (iin4 == 1800 || iin4 == 2131) { // JCB, legacy 15-digit ranges
+            return length == 15;
+        }
+        if ((iin3 >= 300 && iin3 <= 305)
+                || iin4 == 3095
+                || iin2 == 36
+                || iin2 == 38
+                || iin2 == 39) { // Diners
             return length >= 14 && length <= 19;
         }
         if (iin2 == 62 || iin2 == 81) { // UnionPay

@@ -10,7 +10,7 @@ import java.util.Set;
  * confidence, which lifts a bare {@code name} column above the reporting threshold. No column
  * signal, no name.
  */
-final class PersonNameDetector implements ValueDetector {
+final class PersonNameDetector extends ValueDetector {
 
     private static final int MAX_LENGTH = 100;
     private static final int MAX_WORDS = 5;
@@ -18,12 +18,12 @@ final class PersonNameDetector implements ValueDetector {
             Set.of("n/a", "na", "none", "null", "unknown", "test", "tbd", "anonymous", "redacted");
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_PERSON_NAME;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         double hint = column.weight(SensitiveClass.PII_PERSON_NAME);
         if (hint == 0
                 || shape.length > MAX_LENGTH

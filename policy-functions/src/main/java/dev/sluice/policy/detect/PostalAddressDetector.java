@@ -9,7 +9,7 @@ import java.util.Set;
  * By value alone, only a street line counts: a house number followed by words ending in a street
  * type ({@code 221B Baker Street}, {@code 1600 Pennsylvania Ave NW}).
  */
-final class PostalAddressDetector implements ValueDetector {
+final class PostalAddressDetector extends ValueDetector {
 
     private static final int MAX_LENGTH = 200;
     private static final Set<String> PLACEHOLDERS =
@@ -54,18 +54,18 @@ final class PostalAddressDetector implements ValueDetector {
                     "platz");
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_ADDRESS;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.length > MAX_LENGTH || shape.has(ValueShape.AT) || v.contains("://")) {
             return 0;
         }
         double hint = column.weight(SensitiveClass.PII_ADDRESS);
         if (hint > 0) {
-            if (shape.letters() + shape.digits == 0
+            if (!shape.has(ValueShape.LETTER | ValueShape.LETTER_OTHER | ValueShape.DIGIT)
                     || PLACEHOLDERS.contains(v.toLowerCase(Locale.ROOT))) {
                 return 0;
             }

@@ -6,19 +6,19 @@ package dev.sluice.policy.detect;
  * A block cut short (by the inspection cap or by a column width) still counts, with less
  * confidence.
  */
-final class PrivateKeyDetector implements ValueDetector {
+final class PrivateKeyDetector extends ValueDetector {
 
     private static final String BEGIN = "-----BEGIN ";
     private static final String DASHES = "-----";
     private static final int MAX_LABEL = 40;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_PRIVATE_KEY;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.dashes < 10 || !v.startsWith(BEGIN)) {
             return 0;
         }

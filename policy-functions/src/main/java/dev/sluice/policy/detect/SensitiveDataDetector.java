@@ -87,6 +87,9 @@ public final class SensitiveDataDetector {
         ValueShape shape = ValueShape.of(v);
         List<Detection> found = null;
         for (ValueDetector d : detectors) {
+            if (found != null && d.fallback()) {
+                continue;
+            }
             double confidence = d.score(v, shape, context);
             if (confidence > 0) {
                 if (found == null) {
@@ -116,8 +119,14 @@ public final class SensitiveDataDetector {
         ValueShape shape = ValueShape.of(v);
         String single = null;
         Set<String> many = null;
+        boolean recognized = false;
         for (ValueDetector d : detectors) {
-            if (d.score(v, shape, context) >= minConfidence) {
+            if (recognized && d.fallback()) {
+                continue;
+            }
+            double confidence = d.score(v, shape, context);
+            recognized |= confidence > 0;
+            if (confidence >= minConfidence) {
                 String code = d.sensitiveClass().code();
                 if (single == null) {
                     single = code;

@@ -5,15 +5,15 @@ package dev.sluice.policy.detect;
  * rejected: area 000, 666 and 900-999, group 00, serial 0000, and the two numbers the SSA voided
  * after they were printed in advertising. Nine bare digits only count in an SSN column.
  */
-final class SsnDetector implements ValueDetector {
+final class SsnDetector extends ValueDetector {
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.PII_SSN;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.digits != 9 || shape.length > 11) {
             return 0;
         }

@@ -3,21 +3,24 @@ package dev.sluice.policy.detect;
 /**
  * API tokens and other credentials. Three signals: a vendor prefix ({@code ghp_}, {@code xoxb-},
  * {@code sk_live_}, {@code AIza}, ...) before a long token; a generic token of 20-256 base64/base62
- * characters that mixes upper case, lower case and digits with a Shannon entropy of at least {@link
+ * characters that mixes upper and lower case with digits or symbols, has short runs of lower-case
+ * letters (random text does, camelCase words do not) and has a Shannon entropy of at least {@link
  * #minEntropy} bits per character; or any non-trivial value of a credential column ({@code
  * password}, {@code api_key}, {@code token}). Pure hex strings are hashes and ids far more often
- * than secrets, so they only count in a credential column.
+ * than secrets, so they only count in a credential column. A fallback: values another detector
+ * recognizes (a mixed-case IBAN, a JWT) are not also called tokens.
  */
-final class TokenDetector implements ValueDetector {
+final class TokenDetector extends ValueDetector {
 
     private static final String[] VENDOR_PREFIXES = {
         "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-",
         "xoxs-", "xapp-", "sk_live_", "rk_live_", "sk_test_", "AIza", "npm_", "SG.", "sk-", "hf_",
         "dop_v1_", "shpat_", "pypi-"
     };
+    private static final String VENDOR_FIRST_CHARS = firstChars(VENDOR_PREFIXES);
     private static final int MIN_LENGTH = 20;
     private static final int MAX_LENGTH = 256;
-    private static final int MAX_LOWER_RUN = 8;
+    private static final double MAX_MEAN_LOWER_RUN = 3.0;
     private static final int GENERIC_CHARS =
             ValueShape.LETTER
                     | ValueShape.DIGIT
@@ -28,12 +31,17 @@ final class TokenDetector implements ValueDetector {
                     | ValueShape.UNDERSCORE;
 
     @Override
-    public SensitiveClass sensitiveClass() {
+    SensitiveClass sensitiveClass() {
         return SensitiveClass.SECRET_TOKEN;
     }
 
     @Override
-    public double score(String v, ValueShape shape, ColumnContext column) {
+    boolean fallback() {
+        return true;
+    }
+
+    @Override
+    double score(String v, ValueShape shape, ColumnContext column) {
         if (shape.has(ValueShape.SPACE | ValueShape.WHITESPACE_OTHER)) {
             return 0;
         }
@@ -50,16 +58,22 @@ final class TokenDetector implements ValueDetector {
         if (!shape.onlyOf(GENERIC_CHARS)
                 || shape.upper < 2
                 || shape.lower < 2
-                || shape.digits < 2
+                || (shape.digits == 0
+                        && !shape.has(
+                                ValueShape.PLUS
+                                        | ValueShape.SLASH
+                                        | ValueShape.DASH
+                                        | ValueShape.UNDERSCORE))
                 || !paddingOnlyAtEnd(v)
-                || longestLowerRun(v) > MAX_LOWER_RUN) {
+                || meanLowerRun(v) > MAX_MEAN_LOWER_RUN) {
             return 0;
         }
         return entropy(v) >= minEntropy(v.length()) ? 0.8 : 0;
     }
 
     private static boolean vendorPrefixed(String v, ValueShape shape) {
-        if (!shape.onlyOf(GENERIC_CHARS | ValueShape.DOT)) {
+        if (VENDOR_FIRST_CHARS.indexOf(v.charAt(0)) < 0
+                || !shape.onlyOf(GENERIC_CHARS | ValueShape.DOT)) {
             return false;
         }
         for (String prefix : VENDOR_PREFIXES) {
@@ -68,6 +82,16 @@ final class TokenDetector implements ValueDetector {
             }
         }
         return false;
+    }
+
+    private static String firstChars(String[] prefixes) {
+        StringBuilder b = new StringBuilder();
+        for (String p : prefixes) {
+            if (b.indexOf(p.substring(0, 1)) < 0) {
+                b.append(p.charAt(0));
+            }
+        }
+        return b.toString();
     }
 
     /** The entropy a random base62 string of this length reaches with high probability. */
@@ -91,15 +115,26 @@ final class TokenDetector implements ValueDetector {
         return true;
     }
 
-    private static int longestLowerRun(String v) {
-        int longest = 0;
-        int run = 0;
+    /**
+     * The mean length of the runs of lower-case letters: under 2 in random base62/base64 (a letter
+     * is lower case with p = 0.42), 4 and more in camelCase words ({@code quodDoloribusItaque97}).
+     */
+    static double meanLowerRun(String v) {
+        int runs = 0;
+        int lower = 0;
+        boolean inRun = false;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            run = c >= 'a' && c <= 'z' ? run + 1 : 0;
-            longest = Math.max(longest, run);
+            boolean isLower = c >= 'a' && c <= 'z';
+            if (isLower) {
+                lower++;
+                if (!inRun) {
+                    runs++;
+                }
+            }
+            inRun = isLower;
         }
-        return longest;
+        return runs == 0 ? 0 : (double) lower / runs;
     }
 
     /** Shannon entropy in bits per character of an ASCII string. */

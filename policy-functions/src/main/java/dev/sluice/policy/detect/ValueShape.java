@@ -23,7 +23,9 @@ final class ValueShape {
     static final int OTHER = 1 << 15;
     static final int LETTER = UPPER | LOWER;
 
-    private static final int[] ASCII_KIND = new int[128];
+    private static final int KIND_COUNT = 16;
+    private static final byte[] ASCII_INDEX = new byte[128];
+    private static final byte[] ASCII_HEX = new byte[128];
 
     static {
         for (int c = 0; c < 128; c++) {
@@ -51,7 +53,9 @@ final class ValueShape {
                             default -> OTHER;
                         };
             }
-            ASCII_KIND[c] = kind;
+            ASCII_INDEX[c] = (byte) index(kind);
+            boolean hexLetter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            ASCII_HEX[c] = (byte) (hexLetter ? 1 : 0);
         }
     }
 
@@ -93,54 +97,51 @@ final class ValueShape {
     }
 
     static ValueShape of(String value) {
-        int kinds = 0;
-        int digits = 0;
-        int upper = 0;
-        int lower = 0;
+        // Branch-free per character: count by kind index, no switch (mispredicted on mixed text).
+        int[] counts = new int[KIND_COUNT];
         int hex = 0;
-        int ats = 0;
-        int dots = 0;
-        int colons = 0;
-        int dashes = 0;
-        int spaces = 0;
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            int kind;
             if (c < 128) {
-                kind = ASCII_KIND[c];
-            } else if (Character.isLetter(c)) {
-                kind = LETTER_OTHER;
-            } else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                kind = WHITESPACE_OTHER;
+                counts[ASCII_INDEX[c]]++;
+                hex += ASCII_HEX[c];
             } else {
-                kind = OTHER;
+                counts[nonAsciiIndex(c)]++;
             }
-            kinds |= kind;
-            switch (kind) {
-                case DIGIT -> digits++;
-                case UPPER -> {
-                    upper++;
-                    if (c <= 'F') {
-                        hex++;
-                    }
-                }
-                case LOWER -> {
-                    lower++;
-                    if (c <= 'f') {
-                        hex++;
-                    }
-                }
-                case AT -> ats++;
-                case DOT -> dots++;
-                case COLON -> colons++;
-                case DASH -> dashes++;
-                case SPACE -> spaces++;
-                default -> {}
+        }
+        int kinds = 0;
+        for (int k = 0; k < KIND_COUNT; k++) {
+            if (counts[k] > 0) {
+                kinds |= 1 << k;
             }
         }
         return new ValueShape(
-                n, kinds, digits, upper, lower, hex, ats, dots, colons, dashes, spaces);
+                n,
+                kinds,
+                counts[index(DIGIT)],
+                counts[index(UPPER)],
+                counts[index(LOWER)],
+                hex,
+                counts[index(AT)],
+                counts[index(DOT)],
+                counts[index(COLON)],
+                counts[index(DASH)],
+                counts[index(SPACE)]);
+    }
+
+    private static int nonAsciiIndex(char c) {
+        if (Character.isLetter(c)) {
+            return index(LETTER_OTHER);
+        }
+        if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+            return index(WHITESPACE_OTHER);
+        }
+        return index(OTHER);
+    }
+
+    private static int index(int kind) {
+        return Integer.numberOfTrailingZeros(kind);
     }
 
     /** True when the value holds no character outside the given kinds. */

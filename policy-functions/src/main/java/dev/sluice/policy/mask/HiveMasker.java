@@ -76,23 +76,57 @@ public final class HiveMasker implements ValueMasker {
         if (value == null) {
             return null;
         }
-        int length = value.length();
-        StringBuilder out = new StringBuilder(length);
+        char[] chars = value.toCharArray();
+        int length = chars.length;
         for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            out.append(region.masks(i, length, charCount) ? replacement(c) : c);
+            if (region.masks(i, length, charCount)) {
+                chars[i] = replacement(chars[i]);
+            }
         }
-        return out.toString();
+        return new String(chars);
+    }
+
+    @Override
+    public byte[] maskAscii(byte[] utf8) {
+        if (!asciiReplacements()) {
+            return null;
+        }
+        int length = utf8.length;
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            byte b = utf8[i];
+            if (b < 0) {
+                return null;
+            }
+            out[i] = region.masks(i, length, charCount) ? (byte) replacement((char) b) : b;
+        }
+        return out;
+    }
+
+    private boolean asciiReplacements() {
+        return upper < 128 && lower < 128 && digit < 128 && other < 128;
     }
 
     private char replacement(char c) {
-        int replacement =
-                switch (Character.getType(c)) {
-                    case Character.UPPERCASE_LETTER -> upper;
-                    case Character.LOWERCASE_LETTER -> lower;
-                    case Character.DECIMAL_DIGIT_NUMBER -> digit;
-                    default -> other;
-                };
+        int replacement;
+        // ASCII first: the categories below, without Character.getType's table lookups
+        if (c >= 'A' && c <= 'Z') {
+            replacement = upper;
+        } else if (c >= 'a' && c <= 'z') {
+            replacement = lower;
+        } else if (c >= '0' && c <= '9') {
+            replacement = digit;
+        } else if (c < 128) {
+            replacement = other;
+        } else {
+            replacement =
+                    switch (Character.getType(c)) {
+                        case Character.UPPERCASE_LETTER -> upper;
+                        case Character.LOWERCASE_LETTER -> lower;
+                        case Character.DECIMAL_DIGIT_NUMBER -> digit;
+                        default -> other;
+                    };
+        }
         return replacement == KEEP ? c : (char) replacement;
     }
 
@@ -122,18 +156,27 @@ public final class HiveMasker implements ValueMasker {
      * wrapped results for values whose masked form does not fit.
      */
     private long maskDigits(long value) {
-        String digits = Long.toString(value);
-        boolean negative = value < 0;
-        if (negative) {
-            digits = digits.substring(1);
+        if (value == 0) {
+            return region.masks(0, 1, charCount) ? number : 0;
         }
-        int length = digits.length();
+        int length = 0;
+        for (long v = value; v != 0; v /= 10) {
+            length++;
+        }
+        // digits from the least significant; remainders of a negative value are negative
         long result = 0;
-        for (int i = 0; i < length; i++) {
-            int d = region.masks(i, length, charCount) ? number : digits.charAt(i) - '0';
-            result = result * 10 + d;
+        long position = 1;
+        long v = value;
+        for (int fromEnd = 0; fromEnd < length; fromEnd++) {
+            int d = (int) Math.abs(v % 10);
+            v /= 10;
+            if (region.masks(length - 1 - fromEnd, length, charCount)) {
+                d = number;
+            }
+            result += d * position;
+            position *= 10;
         }
-        return negative ? -result : result;
+        return value < 0 ? -result : result;
     }
 
     /**

@@ -71,6 +71,20 @@ public final class StrictMasker implements ValueMasker {
         return out.toString();
     }
 
+    @Override
+    public byte[] maskAscii(byte[] utf8) {
+        int length = utf8.length;
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            byte b = utf8[i];
+            if (b < 0) {
+                return null;
+            }
+            out[i] = region.masks(i, length, charCount) ? (byte) replacement(b) : b;
+        }
+        return out;
+    }
+
     private static char replacement(int codePoint) {
         if (Character.isLetter(codePoint)) {
             return Character.isUpperCase(codePoint) || Character.isTitleCase(codePoint) ? 'X' : 'x';

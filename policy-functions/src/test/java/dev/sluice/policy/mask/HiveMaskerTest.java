@@ -147,6 +147,31 @@ class HiveMaskerTest {
     }
 
     @Test
+    void asciiBytePathMatchesStringPathAndDefersOtherwise() {
+        for (ValueMasker masker :
+                new ValueMasker[] {
+                    HiveMasker.of(MaskRegion.SHOW_LAST_N),
+                    HiveMasker.builder(MaskRegion.ALL).other('*').build(),
+                    StrictMasker.of(MaskRegion.FIRST_N, 6)
+                }) {
+            byte[] ascii = CARD.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(
+                            new String(
+                                    masker.maskAscii(ascii),
+                                    java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo(masker.mask(CARD));
+            assertThat(masker.maskAscii("Zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .isNull();
+        }
+        assertThat(
+                        HiveMasker.builder(MaskRegion.ALL)
+                                .upper('Ü')
+                                .build()
+                                .maskAscii(new byte[] {'A'}))
+                .isNull();
+    }
+
+    @Test
     void nullGivesNull() {
         assertThat(HiveMasker.of(MaskRegion.ALL).mask((String) null)).isNull();
         assertThat(HiveMasker.of(MaskRegion.ALL).mask((LocalDate) null)).isNull();

@@ -100,6 +100,18 @@ class KeysetFileTest {
     }
 
     @Test
+    void jdkHmacPathGivesTinksBytes() throws Exception {
+        KeyProvider provider = provider();
+        byte[] tink =
+                TinkPrimitives.primitive(
+                                provider.keyset("crm", KeyPurpose.PSEUDONYMIZE),
+                                com.google.crypto.tink.Mac.class)
+                        .computeMac("Zoë ☃".getBytes(StandardCharsets.UTF_8));
+        assertThat(Pseudonymizer.create(provider, "crm").pseudonymize("Zoë ☃"))
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(tink));
+    }
+
+    @Test
     void deterministicEncryptionRoundTripsAndOnlyWithItsKey() {
         DeterministicCipher cipher = DeterministicCipher.create(provider(), "default");
         String c1 = cipher.encrypt("4111 1111 1111 1111");
