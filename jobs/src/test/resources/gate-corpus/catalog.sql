@@ -67,3 +67,17 @@ CREATE TABLE sink.adhoc_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole
 -- a table outside every dataset of the policy: reading it needs no grant
 CREATE DATABASE IF NOT EXISTS other;
 CREATE TABLE other.clicks (id BIGINT, url STRING) WITH ('connector' = 'datagen');
+
+-- an append-only event stream with event time, for window aggregates
+CREATE TABLE staging.crm_logins (
+  customer_id BIGINT,
+  email STRING,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.crm.public.logins',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'json'
+);

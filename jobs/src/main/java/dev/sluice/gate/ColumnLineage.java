@@ -219,7 +219,22 @@ public final class ColumnLineage {
                     return out;
                 }
             case "group-aggregate", "window-aggregate", "group-window-aggregate":
-                return aggregate(node);
+                return aggregate(node, fields(single(node)));
+            case "global-group-aggregate", "global-window-aggregate":
+                {
+                    // two-phase: the global node's grouping and calls index the local node's input
+                    JsonNode below = nodeOf(single(node));
+                    while (kind(below).equals("exchange")) {
+                        below = nodeOf(single(below));
+                    }
+                    if (!kind(below).startsWith("local-")) {
+                        throw new LineageException(
+                                "A global aggregate without its local phase below it ("
+                                        + below.path("type").asText()
+                                        + "); the gate rejects what it cannot prove.");
+                    }
+                    return aggregate(node, fields(single(below)));
+                }
             case "over-aggregate":
                 {
                     List<Set<ColumnPath>> in = fields(single(node));
@@ -270,8 +285,7 @@ public final class ColumnLineage {
         return out;
     }
 
-    private List<Set<ColumnPath>> aggregate(JsonNode node) {
-        List<Set<ColumnPath>> in = fields(single(node));
+    private List<Set<ColumnPath>> aggregate(JsonNode node, List<Set<ColumnPath>> in) {
         List<Set<ColumnPath>> out = new ArrayList<>();
         for (JsonNode g : node.path("grouping")) {
             out.add(in.get(g.asInt()));
