@@ -73,6 +73,7 @@ CREATE TABLE staging.crm_logins (
   customer_id BIGINT,
   email STRING,
   ts TIMESTAMP(3),
+  pt AS PROCTIME(),
   WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -80,4 +81,16 @@ CREATE TABLE staging.crm_logins (
   'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
   'scan.startup.mode' = 'earliest-offset',
   'format' = 'json'
+);
+
+-- a dimension table read by lookup (JDBC, never connected while planning)
+CREATE TABLE staging.crm_profiles (
+  customer_id BIGINT,
+  nickname STRING,
+  home_phone STRING,
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = 'jdbc:postgresql://127.0.0.1:1/never_connected',
+  'table-name' = 'profiles'
 );

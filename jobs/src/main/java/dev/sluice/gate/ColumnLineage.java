@@ -248,6 +248,8 @@ public final class ColumnLineage {
                 }
             case "correlate":
                 return correlate(node);
+            case "lookup-join":
+                return lookupJoin(node);
             default:
                 throw new LineageException(
                         "The gate cannot derive column lineage through plan node '"
@@ -282,6 +284,38 @@ public final class ColumnLineage {
             }
             out.add(f);
         }
+        return out;
+    }
+
+    private List<Set<ColumnPath>> lookupJoin(JsonNode node) {
+        List<Set<ColumnPath>> out = new ArrayList<>(fields(single(node)));
+        String joinType = node.path("joinType").asText("INNER");
+        if (joinType.equals("SEMI") || joinType.equals("ANTI")) {
+            return out;
+        }
+        JsonNode temporal = node.path("temporalTable");
+        JsonNode table = temporal.path("lookupTableSource").path("table");
+        if (table.isMissingNode()) {
+            throw new LineageException(
+                    "A lookup join on a table the gate cannot identify; it rejects what it cannot"
+                            + " prove.");
+        }
+        String identifier = unquote(table.path("identifier").asText());
+        List<String> names = outputNames(temporal);
+        List<Set<ColumnPath>> looked = new ArrayList<>();
+        for (String name : names) {
+            looked.add(Set.of(new ColumnPath(new SourceColumn(identifier, name), List.of())));
+        }
+        JsonNode projection = node.path("projectionOnTemporalTable");
+        if (projection.isArray()) {
+            Scope scope = new Scope(looked, names);
+            List<Set<ColumnPath>> projected = new ArrayList<>();
+            for (JsonNode expr : projection) {
+                projected.add(expression(expr, scope));
+            }
+            looked = projected;
+        }
+        out.addAll(looked);
         return out;
     }
 
