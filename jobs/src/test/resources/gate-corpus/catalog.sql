@@ -63,3 +63,34 @@ CREATE TABLE sink.partner_out (id BIGINT, v STRING) WITH ('connector' = 'blackho
 CREATE TABLE sink.restricted_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
 CREATE TABLE sink.us_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
 CREATE TABLE sink.adhoc_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+
+-- a table outside every dataset of the policy: reading it needs no grant
+CREATE DATABASE IF NOT EXISTS other;
+CREATE TABLE other.clicks (id BIGINT, url STRING) WITH ('connector' = 'datagen');
+
+-- an append-only event stream with event time, for window aggregates
+CREATE TABLE staging.crm_logins (
+  customer_id BIGINT,
+  email STRING,
+  ts TIMESTAMP(3),
+  pt AS PROCTIME(),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.crm.public.logins',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'json'
+);
+
+-- a dimension table read by lookup (JDBC, never connected while planning)
+CREATE TABLE staging.crm_profiles (
+  customer_id BIGINT,
+  nickname STRING,
+  home_phone STRING,
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = 'jdbc:postgresql://127.0.0.1:1/never_connected',
+  'table-name' = 'profiles'
+);

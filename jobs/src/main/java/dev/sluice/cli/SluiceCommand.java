@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             JobsCommand.class,
             CancelCommand.class,
             DeployCommand.class,
+            ClassifyCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

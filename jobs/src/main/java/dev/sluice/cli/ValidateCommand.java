@@ -2,6 +2,11 @@ package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.gate.AuditLog;
+import dev.sluice.gate.Finding;
+import dev.sluice.gate.FixProposal;
+import dev.sluice.gate.GateCheck;
+import dev.sluice.gate.GateReport;
 import dev.sluice.pipeline.PipelineLoader;
 import dev.sluice.pipeline.PipelineValidator;
 import dev.sluice.pipeline.PipelineValidator.FileReport;
@@ -79,6 +84,21 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Mixin VariableOptions variableOptions;
 
+    @Mixin GateOptions gateOptions;
+
+    @Option(
+            names = "--fix",
+            description =
+                    "For pipelines the policy gate rejects, print the proposed rewrite (each"
+                            + " leaking value wrapped in the masking function its rule asks for) as"
+                            + " a unified diff. Files are not changed.")
+    boolean fix;
+
+    /** Gate decisions by file, for the output. */
+    private final Map<String, GateReport> gateReports = new LinkedHashMap<>();
+
+    private final List<String> fixes = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         Path catalogFolder = SqlFileArguments.catalogFolder(catalog);
@@ -101,6 +121,14 @@ final class ValidateCommand implements Callable<Integer> {
                 catalogSources.add(SqlFiles.read(spec));
             }
             PipelineValidator validator = new PipelineValidator(catalogSources, variables);
+            GateCheck gate = gateOptions.gate();
+            if (gate == null) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "note: no policy (sql/policy or --policy): the policy gate is not"
+                                        + " run.");
+            }
             reports.addAll(validator.catalogReports());
             for (Path file : arguments) {
                 if (SqlFileArguments.isInside(file, catalogFolder)) {
@@ -119,13 +147,62 @@ final class ValidateCommand implements Callable<Integer> {
                                     null));
                     continue;
                 }
-                reports.add(validator.validate(source, explain));
+                FileReport report = validator.validate(source, explain);
+                if (gate != null && report.ok() && report.metadata() != null) {
+                    report = gated(gate, report, catalogSources, source, variables);
+                }
+                reports.add(report);
             }
             print(reports);
+            if (fix) {
+                PrintWriter out = spec.commandLine().getOut();
+                fixes.forEach(out::print);
+                out.flush();
+            }
             return reports.stream().allMatch(FileReport::ok) ? ExitCodes.OK : ExitCodes.INVALID;
         } finally {
             deleteRecursively(warehouse);
         }
+    }
+
+    /** Runs the gate on a pipeline that planned; its findings become the file's problems. */
+    private FileReport gated(
+            GateCheck gate,
+            FileReport report,
+            List<SourceText> catalog,
+            SourceText source,
+            Variables variables) {
+        GateCheck.Decision decision;
+        try {
+            decision = gate.decide(PipelineLoader.load(catalog, source, variables), "validate");
+        } catch (SqlFileException e) {
+            return new FileReport(
+                    report.file(), report.role(), report.metadata(), List.of(e), report.plan());
+        }
+        GateReport gateReport = decision.report();
+        gateReports.put(report.file(), gateReport);
+        if (gateReport.passed()) {
+            return report;
+        }
+        List<SqlFileException> problems = new ArrayList<>();
+        for (Finding f : gateReport.findings()) {
+            String line = f.describe();
+            problems.add(
+                    new SqlFileException(
+                            f.location(),
+                            source.excerpt(f.location()),
+                            "policy gate: "
+                                    + line.substring(f.location().toString().length() + 2)));
+        }
+        if (fix) {
+            FixProposal.Proposal proposal = FixProposal.propose(decision.planned(), gateReport);
+            fixes.add(
+                    proposal.edits() == 0
+                            ? "# " + report.file() + ": no automatic fix; see the findings.\n"
+                            : proposal.diff());
+        }
+        return new FileReport(
+                report.file(), report.role(), report.metadata(), problems, report.plan());
     }
 
     private void print(List<FileReport> reports) {
@@ -164,6 +241,10 @@ final class ValidateCommand implements Callable<Integer> {
                     problemEntries.add(p);
                 }
                 entry.put("problems", problemEntries);
+                GateReport gateReport = gateReports.get(report.file());
+                if (gateReport != null) {
+                    entry.put("gate", AuditLog.toJson(gateReport, "validate"));
+                }
                 if (report.plan() != null) {
                     entry.put("plan", report.plan());
                 }
@@ -191,6 +272,15 @@ final class ValidateCommand implements Callable<Integer> {
                                         + ", owner "
                                         + report.metadata().owner();
                 out.println(report.file() + ": ok (" + what + ")");
+                GateReport gateReport = gateReports.get(report.file());
+                if (gateReport != null) {
+                    out.println(
+                            "  policy gate: PASS (classes "
+                                    + gateReport.classesWritten()
+                                    + ", rules "
+                                    + gateReport.ruleIds()
+                                    + ")");
+                }
                 if (report.plan() != null) {
                     out.println(report.plan());
                 }

@@ -219,7 +219,22 @@ public final class ColumnLineage {
                     return out;
                 }
             case "group-aggregate", "window-aggregate", "group-window-aggregate":
-                return aggregate(node);
+                return aggregate(node, fields(single(node)));
+            case "global-group-aggregate", "global-window-aggregate":
+                {
+                    // two-phase: the global node's grouping and calls index the local node's input
+                    JsonNode below = nodeOf(single(node));
+                    while (kind(below).equals("exchange")) {
+                        below = nodeOf(single(below));
+                    }
+                    if (!kind(below).startsWith("local-")) {
+                        throw new LineageException(
+                                "A global aggregate without its local phase below it ("
+                                        + below.path("type").asText()
+                                        + "); the gate rejects what it cannot prove.");
+                    }
+                    return aggregate(node, fields(single(below)));
+                }
             case "over-aggregate":
                 {
                     List<Set<ColumnPath>> in = fields(single(node));
@@ -233,6 +248,8 @@ public final class ColumnLineage {
                 }
             case "correlate":
                 return correlate(node);
+            case "lookup-join":
+                return lookupJoin(node);
             default:
                 throw new LineageException(
                         "The gate cannot derive column lineage through plan node '"
@@ -270,8 +287,39 @@ public final class ColumnLineage {
         return out;
     }
 
-    private List<Set<ColumnPath>> aggregate(JsonNode node) {
-        List<Set<ColumnPath>> in = fields(single(node));
+    private List<Set<ColumnPath>> lookupJoin(JsonNode node) {
+        List<Set<ColumnPath>> out = new ArrayList<>(fields(single(node)));
+        String joinType = node.path("joinType").asText("INNER");
+        if (joinType.equals("SEMI") || joinType.equals("ANTI")) {
+            return out;
+        }
+        JsonNode temporal = node.path("temporalTable");
+        JsonNode table = temporal.path("lookupTableSource").path("table");
+        if (table.isMissingNode()) {
+            throw new LineageException(
+                    "A lookup join on a table the gate cannot identify; it rejects what it cannot"
+                            + " prove.");
+        }
+        String identifier = unquote(table.path("identifier").asText());
+        List<String> names = outputNames(temporal);
+        List<Set<ColumnPath>> looked = new ArrayList<>();
+        for (String name : names) {
+            looked.add(Set.of(new ColumnPath(new SourceColumn(identifier, name), List.of())));
+        }
+        JsonNode projection = node.path("projectionOnTemporalTable");
+        if (projection.isArray()) {
+            Scope scope = new Scope(looked, names);
+            List<Set<ColumnPath>> projected = new ArrayList<>();
+            for (JsonNode expr : projection) {
+                projected.add(expression(expr, scope));
+            }
+            looked = projected;
+        }
+        out.addAll(looked);
+        return out;
+    }
+
+    private List<Set<ColumnPath>> aggregate(JsonNode node, List<Set<ColumnPath>> in) {
         List<Set<ColumnPath>> out = new ArrayList<>();
         for (JsonNode g : node.path("grouping")) {
             out.add(in.get(g.asInt()));

@@ -161,55 +161,54 @@ public final class PolicyGate {
         String region = target.map(TableMapping.Resolved::region).orElse(null);
         boolean teamsDeclared = !policy.teams().isEmpty();
 
-        if (teamsDeclared && team.isEmpty()) {
-            findings.add(
-                    new Finding(
-                            Finding.Kind.GRANT,
-                            at,
-                            sink.sinkTable(),
-                            null,
-                            null,
-                            null,
-                            "grant",
-                            "The pipeline's owner '"
-                                    + owner
-                                    + "' is not a team of the policy, so it holds no grants.",
-                            "Declare it under teams: with the datasets it reads and its zone, or"
-                                    + " set -- @owner to an existing team ("
-                                    + String.join(", ", policy.teams().keySet())
-                                    + ").",
-                            null));
-        }
-        if (team.isPresent()) {
+        // grants govern datasets: reading only unmapped tables needs no grant, whoever owns it
+        if (teamsDeclared) {
             for (String table : sink.sourceTables()) {
                 Optional<TableMapping.Resolved> source = policy.source(table);
-                if (source.isPresent()
-                        && source.get().dataset() != null
-                        && !team.get().mayRead(source.get().dataset())) {
-                    findings.add(
-                            new Finding(
-                                    Finding.Kind.GRANT,
-                                    at,
-                                    sink.sinkTable(),
-                                    null,
-                                    table,
-                                    null,
-                                    "grant",
-                                    "Team '"
-                                            + team.get().name()
-                                            + "' has no grant to read dataset "
-                                            + source.get().dataset()
-                                            + " (grants at "
-                                            + team.get().origin()
-                                            + ").",
-                                    "Ask the dataset's owners to add "
-                                            + source.get().dataset()
-                                            + " to teams."
-                                            + team.get().name()
-                                            + ".reads, or read a dataset the team may read.",
-                                    null));
+                if (source.isEmpty()
+                        || source.get().dataset() == null
+                        || (team.isPresent() && team.get().mayRead(source.get().dataset()))) {
+                    continue;
                 }
+                String dataset = source.get().dataset();
+                findings.add(
+                        new Finding(
+                                Finding.Kind.GRANT,
+                                at,
+                                sink.sinkTable(),
+                                null,
+                                table,
+                                null,
+                                "grant",
+                                team.isPresent()
+                                        ? "Team '"
+                                                + team.get().name()
+                                                + "' has no grant to read dataset "
+                                                + dataset
+                                                + " (grants at "
+                                                + team.get().origin()
+                                                + ")."
+                                        : "The pipeline's owner '"
+                                                + owner
+                                                + "' is not a team of the policy, so it holds no"
+                                                + " grant to read dataset "
+                                                + dataset
+                                                + ".",
+                                team.isPresent()
+                                        ? "Ask the dataset's owners to add "
+                                                + dataset
+                                                + " to teams."
+                                                + team.get().name()
+                                                + ".reads, or read a dataset the team may read."
+                                        : "Declare the team under teams: with the datasets it"
+                                                + " reads and its zone, or set -- @owner to a team"
+                                                + " of the policy ("
+                                                + String.join(", ", policy.teams().keySet())
+                                                + ").",
+                                null));
             }
+        }
+        if (team.isPresent()) {
             if (zone != null
                     && !team.get().zones().isEmpty()
                     && !team.get().zones().contains(zone)) {
@@ -406,17 +405,22 @@ public final class PolicyGate {
     }
 
     private static boolean masked(ColumnPath path, List<MaskingFunction> allowed) {
+        boolean masked = false;
         for (Step step : path.steps()) {
+            if (step.function().startsWith("decrypt")) {
+                masked = false; // decrypt_deterministic(encrypt_deterministic(x)) is x again
+                continue;
+            }
             if (step.operand() != 0 || !step.systemFunction()) {
                 continue;
             }
             for (MaskingFunction f : allowed) {
                 if (f.accepts(step.function(), step.literalArguments())) {
-                    return true;
+                    masked = true;
                 }
             }
         }
-        return false;
+        return masked;
     }
 
     private static String describePath(ColumnPath path) {

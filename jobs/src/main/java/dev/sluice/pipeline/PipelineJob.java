@@ -1,5 +1,11 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.gate.AuditLog;
+import dev.sluice.gate.GateCheck;
+import dev.sluice.gate.GateRejectedException;
+import dev.sluice.gate.GateReport;
+import dev.sluice.gate.PipelinePlanner;
+import dev.sluice.gate.PolicySources;
 import dev.sluice.sql.SourceText;
 import dev.sluice.sql.SqlFiles;
 import dev.sluice.sql.Variables;
@@ -62,6 +68,13 @@ public final class PipelineJob {
 
         @Option(names = "--secret-env", description = "An environment variable that is secret")
         List<String> secretEnv = new ArrayList<>();
+
+        @Option(
+                names = "--policy",
+                description =
+                        "Policy file or folder the pipeline must pass before it starts, repeatable"
+                                + " (default: classpath:sql/policy, the policy built into the jar)")
+        List<String> policy = new ArrayList<>();
     }
 
     private PipelineJob() {}
@@ -69,6 +82,7 @@ public final class PipelineJob {
     public static void main(String[] args) throws Exception {
         Arguments arguments = CommandLine.populateCommand(new Arguments(), args);
         Pipeline pipeline = load(arguments);
+        checkPolicy(arguments, pipeline, PipelinePlanner.create());
         LOG.info(
                 "Starting pipeline {} (owner {}) from {}",
                 pipeline.metadata().name(),
@@ -79,6 +93,36 @@ public final class PipelineJob {
         TableResult result = PipelineRunner.execute(tEnv, pipeline);
         result.getJobClient()
                 .ifPresent(client -> LOG.info("Submitted pipeline job {}", client.getJobID()));
+    }
+
+    /**
+     * The policy gate at start-up: a job started by a cluster or the Kubernetes operator, which
+     * never went through {@code sluice validate}, refuses to start a pipeline the policy rejects.
+     * The decision goes to the job log and the audit log ({@code SLUICE_AUDIT_LOG}, {@code
+     * SLUICE_AUDIT_WAREHOUSE}).
+     *
+     * @throws GateRejectedException listing every finding
+     */
+    static GateReport checkPolicy(Arguments arguments, Pipeline pipeline, PipelinePlanner planner) {
+        List<String> specs =
+                arguments.policy.isEmpty()
+                        ? List.of(PolicySources.CLASSPATH_PREFIX + PolicySources.DEFAULT_FOLDER)
+                        : arguments.policy;
+        GateReport report =
+                new GateCheck(PolicySources.load(specs), planner, null)
+                        .check(pipeline, "job-start");
+        LOG.info("Policy gate decision: {}", AuditLog.toJson(report, "job-start"));
+        try {
+            AuditLog.fromEnvironment().append(report, "job-start");
+        } catch (RuntimeException e) {
+            // the decision is in the job log above; a read-only working directory must not
+            // turn a compliant pipeline away
+            LOG.warn("Could not append the gate decision to the audit log: {}", e.getMessage());
+        }
+        if (!report.passed()) {
+            throw new GateRejectedException(report);
+        }
+        return report;
     }
 
     static Pipeline load(Arguments arguments) {

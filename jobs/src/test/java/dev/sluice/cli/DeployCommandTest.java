@@ -55,7 +55,9 @@ class DeployCommandTest {
         assertThat(objects).hasSize(1);
         assertThat(objects.get(0).path("kind").asText()).isEqualTo("FlinkDeployment");
         assertThat(objects.get(0).at("/spec/image").asText()).endsWith(":0.3.1");
-        assertThat(run.err()).contains("no pipeline check (policy gate) is installed");
+        // the installed policy gate passed it against sql/policy and labelled its classes
+        assertThat(run.err()).doesNotContain("no pipeline check");
+        assertThat(run.out()).contains("PCI.PAN,PII.EMAIL,PII.PHONE");
     }
 
     @Test
@@ -157,17 +159,21 @@ class DeployCommandTest {
                         "mirror.sql",
                         "-- @owner team\n-- @description d\n"
                                 + "CREATE TABLE m (id INT) WITH ('connector'='jdbc', 'password'='${PG_PASSWORD}');\n");
-        Run refused = sluice("deploy", "render", file.toString(), "--image-tag", "1");
+        // a declarations-only fixture: the policy gate (tested elsewhere) is left out here
+        DeployCommand.Render refusing = new DeployCommand.Render();
+        refusing.checks = List::of;
+        Run refused = run(new CommandLine(refusing), file.toString(), "--image-tag", "1");
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(refused.err())
                 .contains(
                         "Undeclared secret: PG_PASSWORD",
                         "--secret PG_PASSWORD=<secret-name>/<key>");
 
+        DeployCommand.Render render = new DeployCommand.Render();
+        render.checks = List::of;
         Run rendered =
-                sluice(
-                        "deploy",
-                        "render",
+                run(
+                        new CommandLine(render),
                         file.toString(),
                         "--image-tag",
                         "1",

@@ -29,6 +29,7 @@ final class CorpusFunctions {
                         "pseudonymize", new OneString(),
                         "redact", new OneString(),
                         "encrypt_deterministic", new OneString(),
+                        "decrypt_deterministic", new OneString(),
                         "mask_show_last_n", new ShowLastN(),
                         "generalize_date", new GeneralizeDate());
 

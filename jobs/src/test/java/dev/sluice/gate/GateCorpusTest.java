@@ -6,7 +6,6 @@ import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.PipelineLoader;
 import dev.sluice.policy.model.Policy;
 import dev.sluice.policy.model.PolicyLoader;
-import dev.sluice.sql.SourceText;
 import dev.sluice.sql.SqlFiles;
 import dev.sluice.sql.Variables;
 import java.io.IOException;
@@ -64,9 +63,5 @@ class GateCorpusTest {
                     .anySatisfy(f -> assertThat(f.kind().id()).isEqualTo(kind));
         }
         assertThat(file.getFileName().toString().startsWith("ok_")).isEqualTo(report.passed());
-    }
-
-    static SourceText text(Path file) {
-        return SqlFiles.read(file);
     }
 }

@@ -191,9 +191,21 @@ public final class PolicyLoader {
     }
 
     private static List<ValidationMessage> sorted(Set<ValidationMessage> messages) {
-        List<ValidationMessage> list = new ArrayList<>(messages);
+        // a oneOf failure also reports why each branch failed: the summary says it better
+        Set<String> oneOfAt = new java.util.HashSet<>();
+        for (ValidationMessage m : messages) {
+            if ("oneOf".equals(m.getType())) {
+                oneOfAt.add(m.getInstanceLocation().toString());
+            }
+        }
+        List<ValidationMessage> list = new ArrayList<>();
+        for (ValidationMessage m : messages) {
+            if ("oneOf".equals(m.getType())
+                    || !oneOfAt.contains(m.getInstanceLocation().toString())) {
+                list.add(m);
+            }
+        }
         list.sort(Comparator.comparing(m -> m.getInstanceLocation().toString()));
-        // a oneOf failure also reports each branch; keep the summary and the branch messages
         return list;
     }
 

@@ -111,6 +111,7 @@ class PolicyLoaderTest {
                         """);
 
         assertThat(problems.toString()).contains("p.yaml:4").contains("/rules/0/zones/analytics");
+        assertThat(problems).hasSize(1); // the oneOf summary, not each branch's complaint
         assertThat(problems.toString()).contains("allow, deny");
     }
 

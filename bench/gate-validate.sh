@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmark of issue 5, item 9: `sluice validate` of a 20-statement pipeline with the policy gate,
+# each run in a fresh JVM. Generates the pipeline (20 INSERTs over the example catalog: copies with
+# masking, joins, aggregates, unions) next to copies of sql/catalog and sql/policy, then times RUNS
+# runs of the real command with the gate and RUNS without it (same command, no policy), and prints
+# every wall time, the medians and the machine's load average (the figures scale with it).
+#
+#   bench/gate-validate.sh [RUNS]      (default 3)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${1:-3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/sql/pipelines/bench"
+cp -r "$here/sql/catalog" "$work/sql/"
+cp -r "$here/sql/policy" "$work/policy"   # outside sql/: only --policy turns the gate on
+pipeline="$work/sql/pipelines/bench/twenty_inserts.sql"
+{
+  echo "-- @owner payments"
+  echo "-- @description Benchmark: 20 INSERTs the gate must prove"
+  echo
+  echo "LOAD MODULE sluice;"
+  for i in $(seq 1 5); do
+    cat <<SQL
+
+INSERT INTO warehouse.payments.customers
+SELECT id, mask_hash(email), mask_show_last_n(phone, 2), country, updated_at
+FROM staging.payments_customers WHERE MOD(id, $i) = 0;
+
+INSERT INTO warehouse.payments.cards
+SELECT ca.id, ca.customer_id, mask_show_last_n(ca.card_number, 4), ca.brand, ca.expiry, ca.updated_at
+FROM staging.payments_cards AS ca JOIN staging.payments_customers AS cu ON ca.customer_id = cu.id
+WHERE cu.country <> 'X$i';
+
+INSERT INTO warehouse.payments.payments
+SELECT card_id, card_id, CAST(SUM(amount) AS DECIMAL(12, 2)), MAX(currency), MAX(status), MAX(created_at), MAX(updated_at)
+FROM staging.payments_payments WHERE amount > $i GROUP BY card_id;
+
+INSERT INTO warehouse.payments.customers
+SELECT id, mask_hash(email), mask_show_last_n(phone, 2), country, updated_at
+FROM staging.payments_customers WHERE country = 'DE'
+UNION ALL
+SELECT id, mask_hash(email), mask_show_last_n(phone, 2), country, updated_at
+FROM staging.payments_customers WHERE country = 'FR$i';
+SQL
+  done
+} > "$pipeline"
+echo "pipeline: $(grep -c '^INSERT INTO' "$pipeline") INSERTs (+ LOAD MODULE), $(wc -l < "$pipeline") lines" >&2
+"$here/sluice" --version >/dev/null   # builds once if needed, outside the timed runs
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+time_runs() { # label, extra args...
+  local label="$1"; shift
+  local times=()
+  for r in $(seq 1 "$runs"); do
+    local start end t
+    start=$(date +%s.%N)
+    (cd "$work" && "$here/sluice" validate "$pipeline" --catalog "$work/sql/catalog" "$@") \
+      > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
+    end=$(date +%s.%N)
+    t=$(echo "$end - $start" | bc)
+    times+=("$t")
+    printf '%s run %d: %.2f s\n' "$label" "$r" "$t"
+  done
+  LAST_MEDIAN=$(median "${times[@]}")
+}
+
+time_runs "with gate   " --policy "$work/policy" --audit-log "$work/audit.jsonl"
+grep -q "policy gate: PASS" "$work/out.txt" || { cat "$work/out.txt"; echo "gate did not pass" >&2; exit 1; }
+with_gate=$LAST_MEDIAN
+gate_ms=$(grep -o '"elapsedMillis":[0-9]*' "$work/audit.jsonl" | cut -d: -f2 | sort -n | tr '\n' ' ')
+time_runs "without gate"
+without_gate=$LAST_MEDIAN
+printf 'median of %d fresh-JVM runs of sluice validate, 20 INSERTs: %.2f s with the gate, %.2f s without (gate share %.2f s); load average %s\n' \
+  "$runs" "$with_gate" "$without_gate" "$(echo "$with_gate - $without_gate" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "the gate itself (plan + lineage + decision of the 20 INSERTs, from the audit records' elapsedMillis): $gate_ms ms"

@@ -1,0 +1,188 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.gate.AuditLog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice audit}: list and filter the policy gate's decisions. */
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the policy gate's decisions from the audit log, newest last: pipeline, content"
+                    + " hash, owner, decision, rule ids, findings, where and when it was decided.",
+            "Exit code 0 (also when nothing matches), 1 on an unreadable log or bad option."
+        })
+final class AuditCommand implements Callable<Integer> {
+    private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
+
+    enum Format {
+        human,
+        json
+    }
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--log",
+            paramLabel = "FILE",
+            description =
+                    "The JSON-lines audit log (default: $SLUICE_AUDIT_LOG or"
+                            + " .sluice/audit/gate-decisions.jsonl).")
+    Path log;
+
+    @Option(names = "--pipeline", paramLabel = "NAME", description = "Only this pipeline.")
+    String pipeline;
+
+    @Option(
+            names = "--decision",
+            paramLabel = "PASS|REJECT",
+            description = "Only decisions of this kind.")
+    String decision;
+
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            description =
+                    "Only decisions at or after TIME: an instant (2026-11-25T06:00:00Z) or an age"
+                            + " (30m, 24h, 7d).")
+    String since;
+
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format = Format.human;
+
+    @Override
+    public Integer call() throws IOException {
+        AuditLog audit = new AuditLog(log != null ? log : AuditLog.fromEnvironment().file(), null);
+        Instant from = since == null ? null : parseSince(since, Instant.now());
+        String wanted = decision == null ? null : parseDecision(decision);
+        List<JsonNode> records;
+        try {
+            records =
+                    audit.read().stream()
+                            .filter(
+                                    r ->
+                                            pipeline == null
+                                                    || pipeline.equals(r.path("pipeline").asText()))
+                            .filter(
+                                    r ->
+                                            wanted == null
+                                                    || wanted.equals(r.path("decision").asText()))
+                            .filter(
+                                    r ->
+                                            from == null
+                                                    || !Instant.parse(r.path("time").asText())
+                                                            .isBefore(from))
+                            .toList();
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            out.println(
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(records));
+        } else {
+            out.printf(
+                    "%-24s %-6s %-28s %-12s %-10s %-12s %s%n",
+                    "TIME", "DECISION", "PIPELINE", "OWNER", "CONTEXT", "HASH", "RULES / FINDINGS");
+            for (JsonNode r : records) {
+                out.printf(
+                        "%-24s %-6s %-28s %-12s %-10s %-12s %s%n",
+                        r.path("time").asText(),
+                        r.path("decision").asText(),
+                        r.path("pipeline").asText(),
+                        r.path("owner").asText(),
+                        r.path("context").asText(),
+                        r.path("contentHash")
+                                .asText()
+                                .substring(
+                                        0, Math.min(12, r.path("contentHash").asText().length())),
+                        String.join(",", texts(r.path("ruleIds")))
+                                + " / "
+                                + r.path("findings").size()
+                                + " findings");
+                for (JsonNode f : r.path("findings")) {
+                    out.println(
+                            "    "
+                                    + f.path("location").asText()
+                                    + " "
+                                    + f.path("kind").asText()
+                                    + " "
+                                    + f.path("sinkTable").asText("")
+                                    + (f.hasNonNull("sinkColumn")
+                                            ? "." + f.path("sinkColumn").asText()
+                                            : "")
+                                    + (f.hasNonNull("sourceColumn")
+                                            ? " <- " + f.path("sourceColumn").asText()
+                                            : "")
+                                    + (f.hasNonNull("class")
+                                            ? " [" + f.path("class").asText() + "]"
+                                            : ""));
+                }
+            }
+            out.println(records.size() + (records.size() == 1 ? " decision" : " decisions") + ".");
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    static String parseDecision(String text) {
+        String d = text.toUpperCase(Locale.ROOT);
+        if (!d.equals("PASS") && !d.equals("REJECT")) {
+            throw new UserError("Invalid --decision: '" + text + "'. Use PASS or REJECT.");
+        }
+        return d;
+    }
+
+    static Instant parseSince(String text, Instant now) {
+        Matcher m = AGO.matcher(text.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d =
+                    switch (m.group(2)) {
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "d" -> Duration.ofDays(n);
+                        default -> Duration.ofDays(7 * n);
+                    };
+            return now.minus(d);
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new UserError(
+                    "Invalid --since: '"
+                            + text
+                            + "'. Use an instant such as 2026-11-25T06:00:00Z or an age such as"
+                            + " 24h or 7d.");
+        }
+    }
+}
