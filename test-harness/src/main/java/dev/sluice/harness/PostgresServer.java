@@ -48,10 +48,11 @@ public final class PostgresServer implements AutoCloseable {
         Path binaries = Files.createDirectories(folder.resolve("binaries"));
         Path data = folder.resolve("data");
         try {
+            boolean linked = PostgresBinaries.linkInto(binaries);
             EmbeddedPostgres postgres =
                     EmbeddedPostgres.builder()
                             // one binaries folder per server, so that parallel runs never share
-                            // (or delete) each other's ~60 MB of unpacked binaries
+                            // (or delete) each other's unpacked binaries
                             .setOverrideWorkingDirectory(binaries.toFile())
                             .setPgBinaryResolver(new OwnBinaries())
                             .setDataDirectory(data)
@@ -68,6 +69,9 @@ public final class PostgresServer implements AutoCloseable {
                             .setServerConfig("synchronous_commit", "off")
                             .setServerConfig("full_page_writes", "off")
                             .start();
+            if (!linked) {
+                PostgresBinaries.share(binaries);
+            }
             try {
                 return new PostgresServer(postgres, postmaster(data), folder);
             } catch (IOException | RuntimeException e) {
