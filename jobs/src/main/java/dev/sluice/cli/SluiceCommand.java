@@ -15,7 +15,17 @@ import picocli.CommandLine.Command;
         versionProvider = SluiceVersion.class,
         description =
                 "Realtime, self-serve data pipelines on Apache Flink with enforced data policy.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            IngestCommand.class,
+            ValidateCommand.class,
+            RunCommand.class,
+            SubmitCommand.class,
+            JobsCommand.class,
+            CancelCommand.class,
+            DeployCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SluiceCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * {@code sluice demo}: the payments scenario on the embedded stack with live traffic, printing rows
@@ -32,14 +29,13 @@ public final class PaymentsDemo {
     public record Settings(
             Duration duration, int transactionsPerSecond, int customers, Path workDir) {}
 
-    private static final Duration REPORT_EVERY = Duration.ofSeconds(3);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
     private static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(90);
 
     private final Settings settings;
     private final PrintStream out;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
-    private final List<Long> lagsMillis = Collections.synchronizedList(new ArrayList<>());
-    private long lastSnapshotId = -1;
+    private IcebergCommitLag commitLag;
 
     public PaymentsDemo(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -60,13 +56,15 @@ public final class PaymentsDemo {
         try (EmbeddedStack stack = EmbeddedStack.start(settings.workDir());
                 LocalFlinkCluster flink = LocalFlinkCluster.start(8)) {
             out.println(stack.describe());
-            out.println("Flink web UI: " + flink.webUi());
+            out.printf("  Flink web UI: %s%n", flink.webUi());
+            out.printf("Stack ready after %.1f s.%n", seconds(started));
 
             PaymentsScenario scenario = new PaymentsScenario(stack, 42, Duration.ofSeconds(1));
             scenario.createSourceDatabase(settings.customers());
             out.printf(
                     "Created database '%s' with %s%n",
                     PaymentsDatabase.NAME, scenario.traffic().rowChangesByTable());
+            long jobsStarted = System.nanoTime();
 
             JobClient ingest = scenario.startIngest(flink.environment(new Configuration()));
             out.println(
@@ -78,15 +76,26 @@ public final class PaymentsDemo {
             JobClient pipeline = scenario.startPipeline(flink.environment(new Configuration()));
             out.println("Pipeline job " + pipeline.getJobID() + ": " + PaymentsScenario.PIPELINE);
             out.printf(
-                    "Startup took %.1f s. Driving %d transactions/s for %s (Ctrl-C stops early).%n%n",
-                    (System.nanoTime() - started) / 1e9,
+                    "Jobs submitted after %.1f s (startup %.1f s in all). Driving %d"
+                            + " transactions/s for %s (Ctrl-C stops early).%n",
+                    seconds(jobsStarted),
+                    seconds(started),
                     settings.transactionsPerSecond(),
-                    settings.duration());
+                    TimeUtils.formatWithHighestUnit(settings.duration()));
 
             try (StagingTopicCounter staging =
-                    new StagingTopicCounter(
-                            stack.kafka().bootstrapServers(),
-                            scenario.ingestConfig().stagingTopics().values())) {
+                            new StagingTopicCounter(
+                                    stack.kafka().bootstrapServers(),
+                                    scenario.ingestConfig().stagingTopics().values());
+                    IcebergCommitLag lag =
+                            new IcebergCommitLag(
+                                    () ->
+                                            stack.iceberg()
+                                                    .loadTable(
+                                                            PaymentsScenario.warehouseTable(
+                                                                    "payments")),
+                                    "updated_at")) {
+                commitLag = lag;
                 driveTraffic(scenario, stack, staging);
                 out.println();
                 out.println("Traffic stopped; waiting for Iceberg to catch up with Postgres ...");
@@ -100,6 +109,10 @@ public final class PaymentsDemo {
             }
         }
         out.println("Stopped the jobs and the embedded stack. Nothing is left running.");
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
     }
 
     private void driveTraffic(
@@ -186,41 +199,16 @@ public final class PaymentsDemo {
                     staging.count(scenario.stagingTopic(table)),
                     stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)));
         }
-        measureLag(stack)
-                .ifPresent(
-                        lag ->
-                                out.printf(
-                                        "  lag source commit → visible in Iceberg: %.1f s%n",
-                                        lag / 1000.0));
-    }
-
-    /**
-     * When the payments table has a new snapshot: its commit time minus the newest {@code
-     * updated_at} it contains, i.e. how long the latest change took from Postgres to Iceberg.
-     */
-    private java.util.Optional<Long> measureLag(EmbeddedStack stack) {
-        Table table = stack.iceberg().loadTable(PaymentsScenario.warehouseTable("payments"));
-        Snapshot snapshot = table.currentSnapshot();
-        if (snapshot == null || snapshot.snapshotId() == lastSnapshotId) {
-            return java.util.Optional.empty();
+        List<Long> lags = commitLag.lagsMillis();
+        if (!lags.isEmpty()) {
+            out.printf(
+                    "  lag source commit → visible in Iceberg (last commit): %.1f s%n",
+                    lags.get(lags.size() - 1) / 1000.0);
         }
-        lastSnapshotId = snapshot.snapshotId();
-        long newestChange =
-                stack.iceberg().rows(PaymentsScenario.warehouseTable("payments")).stream()
-                        .map(row -> (OffsetDateTime) row.get("updated_at"))
-                        .mapToLong(time -> time.toInstant().toEpochMilli())
-                        .max()
-                        .orElse(snapshot.timestampMillis());
-        long lag = Math.max(0, snapshot.timestampMillis() - newestChange);
-        lagsMillis.add(lag);
-        return java.util.Optional.of(lag);
     }
 
     private void printLag() {
-        List<Long> lags;
-        synchronized (lagsMillis) {
-            lags = new ArrayList<>(lagsMillis);
-        }
+        List<Long> lags = commitLag.lagsMillis();
         if (lags.isEmpty()) {
             return;
         }

@@ -48,8 +48,8 @@ public final class IngestPreflight {
                     "PostgreSQL check failed on "
                             + config.jdbcUrl()
                             + ": "
-                            + e.getMessage()
-                            + ". Check postgres.hostname, postgres.port, postgres.database, the user"
+                            + sentence(e.getMessage())
+                            + " Check postgres.hostname, postgres.port, postgres.database, the user"
                             + " and the password variable.",
                     e);
         }
@@ -70,8 +70,8 @@ public final class IngestPreflight {
                             + " as '"
                             + config.username()
                             + "': "
-                            + e.getMessage()
-                            + ". Check that the server runs and the options postgres.hostname,"
+                            + sentence(e.getMessage())
+                            + " Check that the server runs and the options postgres.hostname,"
                             + " postgres.port, postgres.database, postgres.username and the"
                             + " password variable ("
                             + IngestOptions.POSTGRES_PASSWORD_ENV.key()
@@ -207,5 +207,14 @@ public final class IngestPreflight {
             Thread.currentThread().interrupt();
             throw new IngestSetupException("Interrupted while creating staging topics", e);
         }
+    }
+
+    /** A driver message as one sentence ending in a single period. */
+    private static String sentence(String message) {
+        String trimmed = message == null ? "" : message.strip();
+        while (trimmed.endsWith(".")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed + ".";
     }
 }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the file Flink points to ("From line 2, column 8"), with the most specific cause, a hint, and
  * secret values redacted.
  */
-final class FlinkErrors {
+public final class FlinkErrors {
     private static final Pattern POSITION =
             Pattern.compile(
                     "(?:From|at) line (\\d+), column (\\d+)(?: to line \\d+, column \\d+)?:?\\s*");
@@ -28,6 +28,12 @@ final class FlinkErrors {
 
     private static final List<Hint> HINTS =
             List.of(
+                    new Hint(
+                            Pattern.compile(
+                                    "Could not execute LOAD MODULE|Unable to create module"),
+                            "A module is found through its factory on the classpath (the job jar, or"
+                                    + " the sluice command's classpath): LOAD MODULE sluice needs"
+                                    + " Sluice's udfs module."),
                     new Hint(
                             Pattern.compile(
                                     "Object '[^']*' not found|Table .* (was )?not found|does not exist"),
@@ -51,16 +57,12 @@ final class FlinkErrors {
                     new Hint(
                             Pattern.compile(
                                     "[Cc]annot apply|Cannot assign|[Ii]ncompatible types|type mismatch|Cannot cast"),
-                            "Check the types: CAST the expression to the sink column's type."),
-                    new Hint(
-                            Pattern.compile(
-                                    "Could not find a module|No module|Could not execute LOAD MODULE"),
-                            "Modules come from the job jar: LOAD MODULE sluice; loads Sluice's"
-                                    + " functions."));
+                            "Check the types: CAST the expression to the sink column's type."));
 
     private FlinkErrors() {}
 
-    static SqlFileException at(BoundStatement statement, Throwable error, Variables variables) {
+    public static SqlFileException at(
+            BoundStatement statement, Throwable error, Variables variables) {
         List<String> messages = messages(error);
         SourceLocation location = statement.location();
         for (String message : messages) {

@@ -1,5 +1,6 @@
 package dev.sluice.testing;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +10,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class Await {
     private Await() {}
 
-    /** Polls {@code value} until it returns non-null, or fails after {@code timeout}. */
+    /**
+     * Polls {@code value} until it returns non-null, or fails after {@code timeout}. An {@link
+     * IOException} (a service not up yet) means "not yet"; any other exception ends the wait.
+     */
     public static <T> T until(String what, Duration timeout, Callable<T> value) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
@@ -19,7 +23,7 @@ public final class Await {
                 if (result != null) {
                     return result;
                 }
-            } catch (Exception e) {
+            } catch (IOException e) {
                 last = e;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +45,21 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts a server under {@code workDir/postgres}. */
     public static PostgresServer start(Path workDir) throws IOException {
+        return start(workDir, Map.of());
+    }
+
+    /**
+     * Starts a server with settings on top of the defaults, e.g. {@code wal_level=replica} to test
+     * what happens without logical replication.
+     */
+    public static PostgresServer start(Path workDir, Map<String, String> serverSettings)
+            throws IOException {
         Path folder = Files.createDirectories(workDir.resolve("postgres"));
         Path binaries = Files.createDirectories(folder.resolve("binaries"));
         Path data = folder.resolve("data");
         try {
             boolean linked = PostgresBinaries.linkInto(binaries);
-            EmbeddedPostgres postgres =
+            EmbeddedPostgres.Builder builder =
                     EmbeddedPostgres.builder()
                             // one binaries folder per server, so that parallel runs never share
                             // (or delete) each other's unpacked binaries
@@ -67,8 +77,9 @@ public final class PostgresServer implements AutoCloseable {
                             // throwaway data: durability is not worth the disk latency here
                             .setServerConfig("fsync", "off")
                             .setServerConfig("synchronous_commit", "off")
-                            .setServerConfig("full_page_writes", "off")
-                            .start();
+                            .setServerConfig("full_page_writes", "off");
+            serverSettings.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder.start();
             if (!linked) {
                 PostgresBinaries.share(binaries);
             }

@@ -20,6 +20,27 @@ public final class SluiceModule implements Module {
         this.functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
     }
 
+    /**
+     * Every function; the keyed ones use {@code keyOptions} (key provider options without the
+     * {@code keys.} prefix) or, when empty, the job parameters {@code sluice.keys.*}.
+     */
+    static Map<String, FunctionDefinition> functions(Map<String, String> keyOptions) {
+        Map<String, FunctionDefinition> functions = maskingFunctions();
+        for (KeyedFunction f :
+                new KeyedFunction[] {
+                    new PseudonymizeFunction(keyOptions, KeyedFunction.DEFAULT_KEY),
+                    new EncryptDeterministicFunction(keyOptions, KeyedFunction.DEFAULT_KEY),
+                    new DecryptDeterministicFunction(keyOptions, KeyedFunction.DEFAULT_KEY)
+                }) {
+            functions.put(f.functionName(), f);
+        }
+        functions.put("generalize_date", new GeneralizeDateFunction());
+        functions.put("bucket", new BucketFunction());
+        functions.put("postal_prefix", new PostalPrefixFunction());
+        functions.put("redact", new RedactFunction());
+        return functions;
+    }
+
     /** The masking functions, which need no configuration. */
     static Map<String, FunctionDefinition> maskingFunctions() {
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();

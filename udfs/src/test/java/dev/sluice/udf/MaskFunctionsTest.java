@@ -288,7 +288,14 @@ class MaskFunctionsTest {
                         "mask_first_n_strict",
                         "mask_last_n_strict",
                         "mask_show_first_n_strict",
-                        "mask_show_last_n_strict");
+                        "mask_show_last_n_strict",
+                        "pseudonymize",
+                        "encrypt_deterministic",
+                        "decrypt_deterministic",
+                        "generalize_date",
+                        "bucket",
+                        "postal_prefix",
+                        "redact");
         List<String> modules = new ArrayList<>();
         env.executeSql("SHOW MODULES")
                 .collect()

@@ -1,0 +1,135 @@
+package dev.sluice.cli;
+
+import dev.sluice.ingest.IngestConfig;
+import dev.sluice.ingest.IngestJob;
+import dev.sluice.ingest.IngestPreflight;
+import dev.sluice.ingest.IngestSetupException;
+import dev.sluice.local.LocalFlinkCluster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice ingest}: checks an ingest configuration against the real database and Kafka, and
+ * runs the CDC ingest job locally. On a cluster, run {@code dev.sluice.ingest.IngestJob} from the
+ * job jar with the same options.
+ */
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check and run the CDC ingest job: PostgreSQL tables -> one staging topic per table.",
+            "Options come from --config (a properties file) and --set key=value (which wins); the"
+                    + " keys are listed in the README (postgres.hostname, postgres.database, tables,"
+                    + " slot.name, kafka.bootstrap-servers, ...). The password comes from the"
+                    + " environment variable named by postgres.password-env.",
+            "Exit codes: 0 ok, 1 invalid configuration, 3 database or Kafka unreachable or not"
+                    + " ready."
+        })
+final class IngestCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file of ingest options.")
+    Path configFile;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "An ingest option; repeatable; wins over --config.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(
+            names = "--check",
+            description =
+                    "Only check: the database, the tables, logical replication and Kafka; create the"
+                            + " publication and the staging topics; start no job.")
+    boolean checkOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        IngestConfig config = config();
+        try {
+            IngestPreflight.prepare(config);
+        } catch (IngestSetupException e) {
+            throw new UserError(e.getMessage(), ExitCodes.UNAVAILABLE, e);
+        }
+        out.println("Ready: " + config.tables().size() + " table(s) of " + config.jdbcUrl());
+        config.stagingTopics()
+                .forEach((table, topic) -> out.println("  " + table + " -> " + topic));
+        if (checkOnly) {
+            return ExitCodes.OK;
+        }
+        try (LocalFlinkCluster flink = LocalFlinkCluster.start(4)) {
+            StreamExecutionEnvironment env = flink.environment(new Configuration());
+            IngestJob.addTo(env, config);
+            JobClient job = env.executeAsync(IngestJob.jobName(config));
+            out.println(
+                    "Ingest job " + job.getJobID() + " running; Flink web UI: " + flink.webUi());
+            out.println("Ctrl-C stops it.");
+            out.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        job.cancel();
+                                        try {
+                                            stopped.await(30, TimeUnit.SECONDS);
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        }
+                                    },
+                                    "sluice-ingest-shutdown"));
+            try {
+                job.getJobExecutionResult().get();
+            } finally {
+                stopped.countDown();
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private IngestConfig config() {
+        Properties properties = new Properties();
+        if (configFile != null) {
+            try (InputStream in = Files.newInputStream(configFile)) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UserError(
+                        "Cannot read --config "
+                                + configFile
+                                + ": "
+                                + e.getMessage()
+                                + ". Give a readable properties file.");
+            }
+        }
+        properties.putAll(settings);
+        Map<String, String> options = new LinkedHashMap<>();
+        properties.forEach((key, value) -> options.put(key.toString(), value.toString()));
+        try {
+            return IngestConfig.from(Configuration.fromMap(options));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+}

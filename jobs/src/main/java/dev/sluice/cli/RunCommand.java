@@ -1,0 +1,202 @@
+package dev.sluice.cli;
+
+import dev.sluice.local.LocalFlinkCluster;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.PipelineRunner;
+import dev.sluice.sql.SqlFileException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice run FILE}: runs one pipeline in a local Flink cluster with its web UI. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a SQL pipeline locally: a Flink cluster inside this process (web UI on a random"
+                    + " loopback port, printed), the catalog files, then the pipeline as one job."
+                    + " Endpoints (Kafka, Iceberg catalog, databases) come from variables.",
+            "Ctrl-C stops the job with a savepoint (resume it with --from-savepoint), or cancels"
+                    + " it when no savepoint can be taken. Exit code 0 when the job finished or was"
+                    + " stopped, 1 on invalid files or a failed job, 3 when the cluster cannot start."
+        })
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The pipeline file.")
+    Path file;
+
+    @Option(
+            names = "--catalog",
+            paramLabel = "DIR",
+            description =
+                    "Folder of the shared catalog files (default: sql/catalog when it exists).")
+    Path catalog;
+
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description =
+                    "Checkpoints and savepoints go here (default: .sluice/run/<pipeline name>).")
+    Path workDir;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Start from this savepoint (printed by an earlier Ctrl-C).")
+    String fromSavepoint;
+
+    @Mixin VariableOptions variableOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        var variables = variableOptions.resolve(System.getenv(), dev.sluice.sql.Variables.empty());
+        Pipeline pipeline = PipelineArguments.load(file, catalog, variables).pipeline();
+        String name = pipeline.metadata().name();
+        Path work = (workDir != null ? workDir : Path.of(".sluice", "run", name)).toAbsolutePath();
+        Path savepoints = work.resolve("savepoints");
+        Files.createDirectories(savepoints);
+
+        LocalFlinkCluster cluster;
+        try {
+            cluster = LocalFlinkCluster.start(Math.max(4, pipeline.metadata().parallelism()));
+        } catch (Exception e) {
+            throw new UserError(
+                    "Cannot start the local Flink cluster: "
+                            + ExceptionUtils.stripExecutionException(e).getMessage()
+                            + ". Check free memory and that loopback ports can be bound.",
+                    ExitCodes.UNAVAILABLE,
+                    e);
+        }
+        AtomicBoolean stopping = new AtomicBoolean();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            Configuration jobConfiguration = new Configuration();
+            jobConfiguration.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    work.resolve("checkpoints").toUri().toString());
+            jobConfiguration.set(
+                    CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
+            if (fromSavepoint != null) {
+                jobConfiguration.set(StateRecoveryOptions.SAVEPOINT_PATH, fromSavepoint);
+            }
+            StreamTableEnvironment tEnv =
+                    StreamTableEnvironment.create(cluster.environment(jobConfiguration));
+            TableResult result;
+            try {
+                result = PipelineRunner.execute(tEnv, pipeline);
+            } catch (SqlFileException e) {
+                throw new UserError(e.describe());
+            }
+            JobClient job = result.getJobClient().orElseThrow();
+            out.println(
+                    "Pipeline "
+                            + name
+                            + " (owner "
+                            + pipeline.metadata().owner()
+                            + ") running as job "
+                            + job.getJobID());
+            out.println("Web UI: " + cluster.webUi());
+            out.println("Ctrl-C stops it with a savepoint under " + savepoints);
+            out.flush();
+
+            Thread stopOnSignal =
+                    new Thread(
+                            () -> {
+                                stopping.set(true);
+                                stop(job, savepoints, out);
+                                // keep the JVM alive until the main thread has closed the cluster
+                                try {
+                                    stopped.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                                } catch (Exception ignored) {
+                                    // exiting anyway
+                                }
+                            },
+                            "sluice-run-stop");
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
+            try {
+                JobExecutionResult finished = job.getJobExecutionResult().get();
+                out.println(
+                        "Job "
+                                + finished.getJobID()
+                                + " finished in "
+                                + finished.getNetRuntime(TimeUnit.MILLISECONDS)
+                                + " ms.");
+                return ExitCodes.OK;
+            } catch (ExecutionException e) {
+                if (stopping.get()) {
+                    return ExitCodes.OK;
+                }
+                Throwable cause = ExceptionUtils.stripExecutionException(e);
+                Throwable root =
+                        ExceptionUtils.findThrowable(cause, t -> t.getCause() == null)
+                                .orElse(cause);
+                throw new UserError(
+                        "Pipeline job failed: "
+                                + variables.redact(String.valueOf(root.getMessage()))
+                                + ". The web UI's exception tab shows the full trace while the cluster runs; check the endpoints in your variables.",
+                        ExitCodes.INVALID,
+                        null);
+            } finally {
+                if (!stopping.get()) {
+                    Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+                }
+            }
+        } finally {
+            cluster.close();
+            stopped.complete(null);
+        }
+    }
+
+    private static void stop(JobClient job, Path savepoints, PrintWriter out) {
+        try {
+            String savepoint =
+                    job.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            out.println(
+                    "Stopped with savepoint "
+                            + savepoint
+                            + " (resume: --from-savepoint "
+                            + savepoint
+                            + ")");
+        } catch (Exception e) {
+            out.println(
+                    "No savepoint ("
+                            + ExceptionUtils.stripExecutionException(e).getMessage()
+                            + "); cancelling.");
+            try {
+                job.cancel().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                out.println("Cancelled.");
+            } catch (Exception cancelFailed) {
+                out.println("Cancel failed: " + cancelFailed.getMessage());
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,243 @@
+package dev.sluice.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+
+/**
+ * A real standalone Flink session cluster for tests: a JobManager ({@code
+ * StandaloneSessionClusterEntrypoint}) and a TaskManager ({@code TaskManagerRunner}) each in its
+ * own JVM process, on loopback ports picked at random, with a temporary configuration folder.
+ *
+ * <p>Their classpath is this test JVM's classpath without the project's own class folders and
+ * without what a Flink distribution's {@code lib/} does not hold either (Calcite and Flink's SQL
+ * parser, hidden there inside the planner loader): a job must come from an uploaded job jar, as on
+ * a real cluster.
+ */
+public final class StandaloneFlinkCluster implements AutoCloseable {
+    private static final List<String> JVM_OPENS =
+            List.of(
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+                    "--add-opens=java.base/java.net=ALL-UNNAMED",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED");
+
+    /** Jars of the test classpath that a Flink distribution's lib/ folder does not have. */
+    private static final List<String> NOT_IN_FLINK_LIB =
+            List.of("/org/apache/calcite/", "/flink-sql-parser/");
+
+    private final Path workDir;
+    private final URI rest;
+    private final List<Process> processes = new ArrayList<>();
+
+    private StandaloneFlinkCluster(Path workDir, URI rest) {
+        this.workDir = workDir;
+        this.rest = rest;
+    }
+
+    /**
+     * Starts a JobManager and one TaskManager with {@code slots} slots; returns when both are up.
+     */
+    public static StandaloneFlinkCluster start(Path workDir, int slots) throws Exception {
+        int restPort = freePort();
+        int rpcPort = freePort();
+        Path conf = Files.createDirectories(workDir.resolve("conf"));
+        Path tmp = Files.createDirectories(workDir.resolve("tmp"));
+        Files.writeString(
+                conf.resolve("flink-conf.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager.rpc.address: 127.0.0.1",
+                        "jobmanager.rpc.port: " + rpcPort,
+                        "jobmanager.bind-host: 127.0.0.1",
+                        "jobmanager.memory.process.size: 1024m",
+                        "rest.address: 127.0.0.1",
+                        "rest.bind-address: 127.0.0.1",
+                        "rest.port: " + restPort,
+                        // the job jar carries its connectors: it is larger than the 100 MiB default
+                        "rest.server.max-content-length: 419430400",
+                        "web.upload.dir: " + Files.createDirectories(workDir.resolve("uploads")),
+                        "web.tmpdir: " + tmp,
+                        "io.tmp.dirs: " + tmp,
+                        "taskmanager.host: 127.0.0.1",
+                        "taskmanager.bind-host: 127.0.0.1",
+                        "taskmanager.numberOfTaskSlots: " + slots,
+                        "taskmanager.memory.process.size: 1280m",
+                        "taskmanager.memory.managed.size: 64m",
+                        "blob.server.port: 0",
+                        "restart-strategy.type: none",
+                        ""));
+        Files.writeString(
+                conf.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = FileAppender",
+                        "appender.file.name = FileAppender",
+                        "appender.file.type = File",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                        ""));
+        StandaloneFlinkCluster cluster =
+                new StandaloneFlinkCluster(
+                        workDir, URI.create("http://127.0.0.1:" + restPort + "/"));
+        try {
+            cluster.launch(
+                    "jobmanager",
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    List.of("-Xmx768m", "-XX:MaxDirectMemorySize=256m"),
+                    List.of(),
+                    conf);
+            // what Flink's start scripts compute for a task manager: its JVM sizes and the memory
+            // options it refuses to start without
+            TaskExecutorProcessSpec spec =
+                    TaskExecutorProcessUtils.processSpecFromConfig(
+                            GlobalConfiguration.loadConfiguration(conf.toString()));
+            cluster.launch(
+                    "taskmanager",
+                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                    List.of(ProcessMemoryUtils.generateJvmParametersStr(spec).trim().split("\\s+")),
+                    List.of(
+                            TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)
+                                    .trim()
+                                    .split("\\s+")),
+                    conf);
+            cluster.awaitTaskManagers(1, Duration.ofSeconds(180));
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** The REST address (also the web UI). */
+    public URI rest() {
+        return rest;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** The log file of one process ("jobmanager" or "taskmanager"), for failure messages. */
+    public Path log(String process) {
+        return workDir.resolve(process + ".log");
+    }
+
+    /** GETs a REST path and returns its JSON. */
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(rest.resolve(path))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private void launch(
+            String name,
+            String mainClass,
+            List<String> jvmOptions,
+            List<String> programArgs,
+            Path conf)
+            throws IOException {
+        String classpath =
+                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(entry -> !Files.isDirectory(Path.of(entry)))
+                        .filter(entry -> NOT_IN_FLINK_LIB.stream().noneMatch(entry::contains))
+                        .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(JVM_OPENS);
+        command.add("-Dlog.file=" + log(name));
+        command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
+        command.add(mainClass);
+        command.add("--configDir");
+        command.add(conf.toString());
+        command.addAll(programArgs);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CLASSPATH", classpath);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(workDir.resolve(name + ".out").toFile());
+        processes.add(builder.start());
+    }
+
+    private void awaitTaskManagers(int count, Duration timeout) throws Exception {
+        Await.until(
+                count + " task manager(s) registered at " + rest + " (logs in " + workDir + ")",
+                timeout,
+                () -> {
+                    for (Process process : processes) {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(
+                                    "A cluster process exited with code "
+                                            + process.exitValue()
+                                            + ":\n"
+                                            + tail(workDir.resolve("jobmanager.out"))
+                                            + tail(workDir.resolve("taskmanager.out"))
+                                            + tail(log("jobmanager"))
+                                            + tail(log("taskmanager")));
+                        }
+                    }
+                    JsonNode overview = get("overview");
+                    return overview.path("taskmanagers").asInt() >= count ? overview : null;
+                });
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return file.getFileName()
+                    + ":\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))
+                    + "\n";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        // task manager first, so the job manager does not log its loss as a failure to recover
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process process = processes.get(i);
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
