@@ -33,9 +33,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker in KRaft combined mode (broker and controller in one node), in this JVM, on
@@ -51,6 +54,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The ports are chosen before the broker binds them; another process may take one first. */
     private static final int START_ATTEMPTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+    private static final AtomicBoolean JVM_GUARDED = new AtomicBoolean();
 
     private final KafkaRaftServer server;
     private final Path folder;
@@ -80,7 +86,31 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Kafka's fault handlers end the process on a fatal broker error ({@code Exit.halt}). In a test
+     * JVM that would kill every test still to run without a word, so the broker's faults become an
+     * exception in the failing broker thread, logged at ERROR, instead.
+     */
+    private static void keepTheJvmOnFatalBrokerErrors() {
+        if (JVM_GUARDED.compareAndSet(false, true)) {
+            Exit.Procedure refuse =
+                    (status, message) -> {
+                        IllegalStateException fatal =
+                                new IllegalStateException(
+                                        "The embedded Kafka broker asked to end the JVM with status "
+                                                + status
+                                                + (message == null ? "" : ": " + message)
+                                                + ". The broker is broken; restart the test class.");
+                        LOG.error(fatal.getMessage(), fatal);
+                        throw fatal;
+                    };
+            Exit.setExitProcedure(refuse);
+            Exit.setHaltProcedure(refuse);
+        }
+    }
+
     private static KafkaBroker startOnce(Path folder) throws Exception {
+        keepTheJvmOnFatalBrokerErrors();
         Folders.delete(folder);
         String logDir = Files.createDirectories(folder.resolve("logs")).toString();
         int brokerPort = FreePorts.next();

@@ -58,10 +58,11 @@ public final class PostgresServer implements AutoCloseable {
         Path binaries = Files.createDirectories(folder.resolve("binaries"));
         Path data = folder.resolve("data");
         try {
+            boolean linked = PostgresBinaries.linkInto(binaries);
             EmbeddedPostgres.Builder builder =
                     EmbeddedPostgres.builder()
                             // one binaries folder per server, so that parallel runs never share
-                            // (or delete) each other's ~60 MB of unpacked binaries
+                            // (or delete) each other's unpacked binaries
                             .setOverrideWorkingDirectory(binaries.toFile())
                             .setPgBinaryResolver(new OwnBinaries())
                             .setDataDirectory(data)
@@ -79,6 +80,9 @@ public final class PostgresServer implements AutoCloseable {
                             .setServerConfig("full_page_writes", "off");
             serverSettings.forEach(builder::setServerConfig);
             EmbeddedPostgres postgres = builder.start();
+            if (!linked) {
+                PostgresBinaries.share(binaries);
+            }
             try {
                 return new PostgresServer(postgres, postmaster(data), folder);
             } catch (IOException | RuntimeException e) {

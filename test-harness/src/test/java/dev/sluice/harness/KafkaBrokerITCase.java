@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -127,6 +128,21 @@ class KafkaBrokerITCase {
         } finally {
             Folders.delete(workDir);
         }
+    }
+
+    @Test
+    void aFatalBrokerErrorDoesNotEndTheJvm() {
+        KAFKA.broker();
+
+        // what Kafka's fault handlers call on a fatal error
+        assertThatThrownBy(() -> Exit.halt(1, "simulated fatal fault"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(
+                        "The embedded Kafka broker asked to end the JVM with status 1: simulated"
+                                + " fatal fault.");
+        assertThatThrownBy(() -> Exit.exit(2))
+                .hasMessageStartingWith(
+                        "The embedded Kafka broker asked to end the JVM with status 2.");
     }
 
     private static KafkaProducer<String, String> transactionalProducer() {

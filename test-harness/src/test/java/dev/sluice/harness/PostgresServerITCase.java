@@ -3,12 +3,14 @@ package dev.sluice.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -88,6 +90,8 @@ class PostgresServerITCase {
             // a second server next to the shared one: own port, own binaries folder
             assertThat(second.port()).isNotEqualTo(POSTGRES.server().port());
             assertThat(workDir.resolve("postgres/binaries")).isNotEmptyDirectory();
+            // linked to the binaries the shared server unpacked, not unpacked again
+            assertThat(linkCount(postgresBinary(workDir))).isGreaterThan(1);
             long pid = second.pid();
             int port = second.port();
             assertThat(Loopback.processAlive(pid)).isTrue();
@@ -111,6 +115,19 @@ class PostgresServerITCase {
         } finally {
             Folders.delete(workDir);
         }
+    }
+
+    private static Path postgresBinary(Path workDir) throws IOException {
+        try (Stream<Path> unpacked = Files.list(workDir.resolve("postgres/binaries"))) {
+            return unpacked.filter(Files::isDirectory)
+                    .findFirst()
+                    .orElseThrow()
+                    .resolve("bin/postgres");
+        }
+    }
+
+    private static int linkCount(Path file) throws IOException {
+        return (Integer) Files.getAttribute(file, "unix:nlink");
     }
 
     private static String setting(Statement statement, String name) throws SQLException {
