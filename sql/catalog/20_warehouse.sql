@@ -1,8 +1,9 @@
 -- The realtime warehouse: an Iceberg catalog and the tables pipelines write to. Format v2 with a
 -- primary key and upserts, so updates and deletes from staging are applied, not appended.
 --
--- Variables: ICEBERG_CATALOG_TYPE (hadoop | rest | jdbc ...), ICEBERG_WAREHOUSE (a folder URI or
--- object-store path).
+-- Variables: ICEBERG_CATALOG_TYPE (hadoop | rest | hive: the catalog types Iceberg's Flink catalog
+-- knows; a JDBC catalog needs 'catalog-impl' = 'org.apache.iceberg.jdbc.JdbcCatalog' and its 'uri'
+-- instead), ICEBERG_WAREHOUSE (a folder URI or object-store path).
 
 CREATE CATALOG warehouse WITH (
   'type' = 'iceberg',
