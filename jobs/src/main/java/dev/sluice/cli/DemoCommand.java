@@ -1,16 +1,110 @@
 package dev.sluice.cli;
 
+import dev.sluice.demo.PaymentsDemo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code sluice demo}: the whole path on the embedded stack, with live traffic and figures. */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Run the demo on the embedded stack.")
+        description = {
+            "Run the whole path on an embedded stack: PostgreSQL -> CDC ingest -> Kafka staging ->"
+                    + " SQL pipeline with masking -> Iceberg, with live traffic.",
+            "Prints rows per table in Postgres, staging and Iceberg, the change rate and the lag,"
+                    + " then a few masked warehouse rows. Ctrl-C stops early; nothing is left"
+                    + " running."
+        })
 final class DemoCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--duration",
+            defaultValue = "60 s",
+            description = "How long to drive traffic, e.g. 30s, 5 min (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "100",
+            description = "Source transactions per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(
+            names = "--customers",
+            defaultValue = "500",
+            description = "Customers in the seed data (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(
+            names = "--work-dir",
+            description =
+                    "Folder for the embedded stack's data (default: a new folder under .sluice/).")
+    Path workDir;
+
     @Override
-    public Integer call() {
-        return ExitCodes.OK;
+    public Integer call() throws Exception {
+        Duration length = parseDuration();
+        if (rate < 1 || rate > 10_000) {
+            throw new UserError(
+                    "Invalid --rate: " + rate + ". Use 1 to 10000 transactions per second.");
+        }
+        if (customers < 1) {
+            throw new UserError(
+                    "Invalid --customers: " + customers + ". Seed at least 1 customer.");
+        }
+        Path folder = workDir != null ? workDir : newWorkDir();
+        PaymentsDemo demo =
+                new PaymentsDemo(
+                        new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onCtrlC =
+                new Thread(
+                        () -> {
+                            demo.requestStop();
+                            try {
+                                // let the demo print its final figures and stop everything
+                                finished.await(60, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "sluice-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            demo.run();
+            return ExitCodes.OK;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private Duration parseDuration() {
+        try {
+            Duration parsed = TimeUtils.parseDuration(duration);
+            if (parsed.isZero() || parsed.isNegative()) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new UserError(
+                    "Invalid --duration: '"
+                            + duration
+                            + "' ("
+                            + e.getMessage()
+                            + "). Write e.g. 30s or 5 min.");
+        }
+    }
+
+    private static Path newWorkDir() throws Exception {
+        Path base = Path.of(".sluice");
+        Files.createDirectories(base);
+        return Files.createTempDirectory(base.toAbsolutePath(), "demo-");
     }
 }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             JobsCommand.class,
             CancelCommand.class,
+            DeployCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

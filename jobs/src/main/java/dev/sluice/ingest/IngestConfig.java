@@ -28,7 +28,8 @@ public final class IngestConfig {
         return from(options, System.getenv());
     }
 
-    static IngestConfig from(Configuration options, Map<String, String> environment) {
+    /** Validates the options, reading the password variable from the given environment. */
+    public static IngestConfig from(Configuration options, Map<String, String> environment) {
         require(options, IngestOptions.POSTGRES_DATABASE);
         require(options, IngestOptions.SLOT_NAME);
         require(options, IngestOptions.KAFKA_BOOTSTRAP_SERVERS);

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the file Flink points to ("From line 2, column 8"), with the most specific cause, a hint, and
  * secret values redacted.
  */
-final class FlinkErrors {
+public final class FlinkErrors {
     private static final Pattern POSITION =
             Pattern.compile(
                     "(?:From|at) line (\\d+), column (\\d+)(?: to line \\d+, column \\d+)?:?\\s*");
@@ -61,7 +61,8 @@ final class FlinkErrors {
 
     private FlinkErrors() {}
 
-    static SqlFileException at(BoundStatement statement, Throwable error, Variables variables) {
+    public static SqlFileException at(
+            BoundStatement statement, Throwable error, Variables variables) {
         List<String> messages = messages(error);
         SourceLocation location = statement.location();
         for (String message : messages) {

@@ -1,0 +1,188 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.deploy.DeployMode;
+import dev.sluice.deploy.DeployProfile;
+import dev.sluice.deploy.DeployRenderException;
+import dev.sluice.deploy.ManifestRenderer;
+import dev.sluice.deploy.ManifestYaml;
+import dev.sluice.deploy.PipelineCheck;
+import dev.sluice.deploy.PipelineDeployment;
+import dev.sluice.deploy.PipelineSource;
+import dev.sluice.deploy.SecretRef;
+import dev.sluice.sql.SqlFileException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice deploy}: ship pipelines to the Flink Kubernetes Operator. */
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
+        description = "Ship pipelines to Kubernetes with the Flink Kubernetes Operator.",
+        subcommands = {DeployCommand.Render.class})
+final class DeployCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code sluice deploy render}: the operator resources of one pipeline, as YAML. */
+    @Command(
+            name = "render",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Render the FlinkDeployment (application mode) or FlinkSessionJob (session mode)"
+                        + " of a pipeline, from its metadata header and the overlay's settings.",
+                "Runs the installed pipeline checks (the policy gate) first and refuses a failing"
+                        + " pipeline."
+            })
+    static final class Render implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "FILE",
+                description = "The pipeline .sql file (omit with --session-cluster).")
+        Path file;
+
+        @Option(
+                names = "--session-cluster",
+                description =
+                        "Render the overlay's shared session cluster (the FlinkDeployment that"
+                                + " session jobs run on) instead of a pipeline.")
+        boolean sessionCluster;
+
+        @Option(
+                names = "--mode",
+                paramLabel = "application|session",
+                defaultValue = "application",
+                description = "application (own cluster, default) or session (shared cluster).")
+        String mode;
+
+        @Option(
+                names = "--overlay",
+                paramLabel = "dev|prod",
+                defaultValue = "dev",
+                description = "Environment whose settings apply (default: ${DEFAULT-VALUE}).")
+        String overlay;
+
+        @Option(
+                names = "--image-tag",
+                paramLabel = "TAG",
+                description = "Tag of the pushed Sluice image (required).")
+        String imageTag;
+
+        @Option(
+                names = "--image-repository",
+                paramLabel = "REPO",
+                description = "Image repository without tag (default: the overlay's).")
+        String imageRepository;
+
+        @Option(
+                names = "--secret",
+                paramLabel = "VAR=SECRET/KEY",
+                description =
+                        "Feed variable VAR from key KEY of Kubernetes Secret SECRET"
+                                + " (application mode; repeatable).")
+        List<String> secrets = new ArrayList<>();
+
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                description = "Write one file per resource into DIR instead of stdout.")
+        Path out;
+
+        /** The checks to run before rendering; tests replace the service-loader lookup. */
+        Supplier<List<PipelineCheck>> checks = PipelineCheck::installed;
+
+        @Override
+        public Integer call() {
+            PrintWriter stdout = spec.commandLine().getOut();
+            PrintWriter stderr = spec.commandLine().getErr();
+            try {
+                if ((file == null) != sessionCluster) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            sessionCluster
+                                    ? "--session-cluster renders no pipeline: remove FILE."
+                                    : "Missing required parameter: 'FILE'.");
+                }
+                DeployMode deployMode = parseMode(mode);
+                ManifestRenderer renderer =
+                        ManifestRenderer.create(
+                                DeployProfile.named(overlay), imageRepository, imageTag);
+                List<ObjectNode> objects;
+                if (sessionCluster) {
+                    objects = List.of(renderer.sessionCluster());
+                } else {
+                    List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
+                    PipelineDeployment pipeline = PipelineSource.read(file);
+                    pipeline = pipeline.withSecrets(pipeline.variables(), bindings);
+                    pipeline = runChecks(pipeline, stderr);
+                    objects = renderer.render(pipeline, deployMode);
+                }
+                if (out == null) {
+                    stdout.print(ManifestYaml.toYaml(objects));
+                    stdout.flush();
+                } else {
+                    for (Path written : ManifestYaml.writeFiles(out, objects)) {
+                        stderr.println("wrote " + written);
+                    }
+                }
+                return ExitCodes.OK;
+            } catch (DeployRenderException e) {
+                throw new UserError(e.getMessage());
+            } catch (SqlFileException e) {
+                throw new UserError(e.describe());
+            }
+        }
+
+        private PipelineDeployment runChecks(PipelineDeployment pipeline, PrintWriter stderr) {
+            List<PipelineCheck> installed = checks.get();
+            if (installed.isEmpty()) {
+                stderr.println(
+                        "note: no pipeline check (policy gate) is installed; rendering "
+                                + file
+                                + " unchecked (label sluice.dev/classification=unchecked).");
+                return pipeline;
+            }
+            List<String> problems = new ArrayList<>();
+            TreeSet<String> classes = new TreeSet<>();
+            for (PipelineCheck check : installed) {
+                PipelineCheck.Verdict verdict = check.check(file);
+                verdict.problems().forEach(p -> problems.add(check.name() + ": " + p));
+                classes.addAll(verdict.classifications());
+            }
+            if (!problems.isEmpty()) {
+                throw new UserError(
+                        "Refusing to render "
+                                + file
+                                + ": it does not pass the pipeline checks.\n"
+                                + String.join("\n", problems));
+            }
+            return pipeline.withClassifications(classes);
+        }
+
+        private static DeployMode parseMode(String text) {
+            try {
+                return DeployMode.valueOf(text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new DeployRenderException(
+                        "Invalid --mode: '" + text + "'. Use application or session.");
+            }
+        }
+    }
+}

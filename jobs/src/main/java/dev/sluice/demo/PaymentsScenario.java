@@ -1,0 +1,129 @@
+package dev.sluice.demo;
+
+import dev.sluice.harness.EmbeddedStack;
+import dev.sluice.ingest.IngestConfig;
+import dev.sluice.ingest.IngestJob;
+import dev.sluice.ingest.IngestOptions;
+import dev.sluice.ingest.IngestPreflight;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.PipelineLoader;
+import dev.sluice.pipeline.PipelineRunner;
+import dev.sluice.sql.SqlFiles;
+import dev.sluice.sql.Variables;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * The payments scenario on a running embedded stack: the sample source database, the ingest job
+ * into staging, and the warehouse pipeline. Shared by {@code sluice demo} and the end-to-end test.
+ */
+public final class PaymentsScenario {
+
+    public static final String PIPELINE =
+            "classpath:sql/pipelines/payments/payments_to_warehouse.sql";
+    public static final String CATALOG = "classpath:sql/catalog";
+    public static final String SLOT = "sluice_payments";
+    public static final List<String> SOURCE_TABLES = List.of("customers", "cards", "payments");
+
+    private final EmbeddedStack stack;
+    private final PaymentsTraffic traffic;
+    private final IngestConfig ingestConfig;
+
+    public PaymentsScenario(EmbeddedStack stack, long seed, Duration ingestCheckpointInterval) {
+        this.stack = stack;
+        this.traffic = new PaymentsTraffic(seed);
+        Configuration options = new Configuration();
+        options.set(IngestOptions.POSTGRES_HOSTNAME, stack.postgres().host());
+        options.set(IngestOptions.POSTGRES_PORT, stack.postgres().port());
+        options.set(IngestOptions.POSTGRES_DATABASE, PaymentsDatabase.NAME);
+        options.set(IngestOptions.POSTGRES_USERNAME, stack.postgres().username());
+        options.set(IngestOptions.TABLES, PaymentsDatabase.TABLES);
+        options.set(IngestOptions.SLOT_NAME, SLOT);
+        options.set(IngestOptions.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+        options.set(IngestOptions.CHECKPOINT_INTERVAL, ingestCheckpointInterval);
+        this.ingestConfig =
+                IngestConfig.from(
+                        options,
+                        Map.of(
+                                IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(),
+                                stack.postgres().password()));
+    }
+
+    public PaymentsTraffic traffic() {
+        return traffic;
+    }
+
+    public IngestConfig ingestConfig() {
+        return ingestConfig;
+    }
+
+    public Connection connect() throws SQLException {
+        return stack.postgres().connect(PaymentsDatabase.NAME);
+    }
+
+    /** Creates the source database with its schema and seed rows. */
+    public void createSourceDatabase(int customers) throws SQLException {
+        stack.postgres().createDatabase(PaymentsDatabase.NAME);
+        try (Connection connection = connect()) {
+            PaymentsDatabase.createSchema(connection);
+            traffic.seed(connection, customers);
+        }
+    }
+
+    /** Checks the environment, creates staging topics and starts the ingest job. */
+    public JobClient startIngest(StreamExecutionEnvironment env) throws Exception {
+        IngestPreflight.prepare(ingestConfig);
+        IngestJob.addTo(env, ingestConfig);
+        return env.executeAsync(IngestJob.jobName(ingestConfig));
+    }
+
+    /** Runs the catalog and the warehouse pipeline; its INSERTs run as one job. */
+    public JobClient startPipeline(StreamExecutionEnvironment env) {
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        Pipeline pipeline =
+                PipelineLoader.load(
+                        SqlFiles.readCatalog(CATALOG), SqlFiles.read(PIPELINE), variables());
+        return PipelineRunner.execute(tableEnv, pipeline).getJobClient().orElseThrow();
+    }
+
+    /** The variables of the catalog files, pointing at the embedded stack. */
+    public Variables variables() {
+        Map<String, String> iceberg = stack.iceberg().flinkCatalogOptions();
+        return Variables.builder()
+                .put(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        stack.kafka().bootstrapServers(),
+                        false,
+                        "embedded stack")
+                .put("ICEBERG_CATALOG_TYPE", iceberg.get("catalog-type"), false, "embedded stack")
+                .put("ICEBERG_WAREHOUSE", iceberg.get("warehouse"), false, "embedded stack")
+                .build();
+    }
+
+    public long postgresRows(String table) throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    public static TableIdentifier warehouseTable(String table) {
+        return TableIdentifier.of("payments", table);
+    }
+
+    public String stagingTopic(String table) {
+        return ingestConfig.topicFor("public", table);
+    }
+}

@@ -1,0 +1,423 @@
+package dev.sluice.deploy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Renders Flink Kubernetes Operator resources ({@code FlinkDeployment}, {@code FlinkSessionJob})
+ * for a pipeline as Jackson trees, one per Kubernetes object. Input is checked first; every error
+ * names the field and how to fix it.
+ */
+public final class ManifestRenderer {
+    public static final String API_VERSION = "flink.apache.org/v1beta1";
+    public static final String FLINK_VERSION = "v1_20";
+
+    /** Where the Dockerfile puts the job jar and the SQL folder. */
+    public static final String USRLIB = "/opt/flink/usrlib";
+
+    public static final String JOB_JAR_IN_IMAGE = USRLIB + "/sluice-jobs.jar";
+    public static final String PIPELINE_ENTRY_CLASS = "dev.sluice.pipeline.PipelineJob";
+
+    /** The S3 file system plugin shipped in the official image under /opt/flink/opt. */
+    public static final String S3_PLUGIN = "flink-s3-fs-hadoop-1.20.3.jar";
+
+    private static final Pattern IMAGE_REPOSITORY =
+            Pattern.compile("[a-z0-9]([a-z0-9._:-]*[a-z0-9])?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*");
+    private static final Pattern IMAGE_TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern LABEL_VALUE =
+            Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final DeployProfile profile;
+    private final String image;
+
+    private ManifestRenderer(DeployProfile profile, String image) {
+        this.profile = profile;
+        this.image = image;
+    }
+
+    /**
+     * A renderer for the overlay {@code profile} and the image {@code
+     * <imageRepository>:<imageTag>}; {@code imageRepository} null means the profile's.
+     *
+     * @throws DeployRenderException when the tag is missing or not a valid image tag
+     */
+    public static ManifestRenderer create(
+            DeployProfile profile, String imageRepository, String imageTag) {
+        if (imageTag == null || imageTag.isBlank()) {
+            throw new DeployRenderException(
+                    "Missing image tag: pass --image-tag with the tag of the pushed Sluice image,"
+                            + " e.g. --image-tag 0.1.0 (see deploy/README.md, 'Build and push the"
+                            + " image').");
+        }
+        if (!IMAGE_TAG.matcher(imageTag).matches()) {
+            throw new DeployRenderException(
+                    "Invalid image tag: '"
+                            + imageTag
+                            + "'. A tag is up to 128 letters, digits, '_', '.' and '-', not starting"
+                            + " with '.' or '-', e.g. 0.1.0 or 2026-11-25.1.");
+        }
+        String repository = imageRepository == null ? profile.imageRepository() : imageRepository;
+        String lastSegment = repository.substring(repository.lastIndexOf('/') + 1);
+        if (!IMAGE_REPOSITORY.matcher(repository).matches() || lastSegment.contains(":")) {
+            throw new DeployRenderException(
+                    "Invalid image repository: '"
+                            + repository
+                            + "'. Give the repository without tag or digest (the tag goes to"
+                            + " --image-tag), e.g. registry.example.com/data-platform/sluice.");
+        }
+        return new ManifestRenderer(profile, repository + ":" + imageTag);
+    }
+
+    public DeployProfile profile() {
+        return profile;
+    }
+
+    public String image() {
+        return image;
+    }
+
+    /** The objects that deploy {@code pipeline} in {@code mode}, in apply order. */
+    public List<ObjectNode> render(PipelineDeployment pipeline, DeployMode mode) {
+        checkPipeline(pipeline, mode);
+        return switch (mode) {
+            case APPLICATION -> List.of(applicationDeployment(pipeline));
+            case SESSION -> List.of(sessionJob(pipeline));
+        };
+    }
+
+    /** The shared session cluster of this overlay, which session jobs run on. */
+    public ObjectNode sessionCluster() {
+        ObjectNode resource = header("FlinkDeployment", profile.sessionClusterName());
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "sluice-session");
+        labels.put("app.kubernetes.io/instance", profile.sessionClusterName());
+        labels.putAll(commonLabels());
+        putLabels(resource, labels);
+
+        String stateKey = profile.sessionClusterName();
+        Map<String, String> conf = clusterConfiguration(stateKey);
+        ObjectNode spec = clusterSpec(conf, labels, profile.sharedSecrets());
+        resource.set("spec", spec);
+        return resource;
+    }
+
+    private ObjectNode applicationDeployment(PipelineDeployment pipeline) {
+        ObjectNode resource = header("FlinkDeployment", pipeline.name());
+        Map<String, String> labels = pipelineLabels(pipeline);
+        putLabels(resource, labels);
+        putAnnotations(resource, pipeline);
+
+        Map<String, String> conf = clusterConfiguration(pipeline.name());
+        conf.putAll(jobConfiguration(pipeline));
+        List<SecretRef> secrets = new ArrayList<>(profile.sharedSecrets());
+        secrets.addAll(pipeline.secretBindings());
+        ObjectNode spec = clusterSpec(conf, labels, secrets);
+
+        ObjectNode job = spec.putObject("job");
+        job.put("jarURI", "local://" + JOB_JAR_IN_IMAGE);
+        job.put("entryClass", PIPELINE_ENTRY_CLASS);
+        // the image carries the SQL folder next to the jar; the job reads the file from there
+        ArrayNode args = job.putArray("args").add(USRLIB + "/sql/" + pipeline.sqlResource());
+        for (SecretRef secret : pipeline.secretBindings()) {
+            // the job redacts the values of these environment variables in every message
+            args.add("--secret-env").add(secret.variable());
+        }
+        job.put("parallelism", pipeline.parallelism());
+        job.put("upgradeMode", "savepoint");
+        job.put("state", "running");
+        resource.set("spec", spec);
+        return resource;
+    }
+
+    private ObjectNode sessionJob(PipelineDeployment pipeline) {
+        ObjectNode resource = header("FlinkSessionJob", pipeline.name());
+        putLabels(resource, pipelineLabels(pipeline));
+        putAnnotations(resource, pipeline);
+
+        ObjectNode spec = resource.putObject("spec");
+        spec.put("deploymentName", profile.sessionClusterName());
+        Map<String, String> conf = jobConfiguration(pipeline);
+        conf.put("state.savepoints.dir", stateUri("savepoints", pipeline.name()));
+        putStrings(spec.putObject("flinkConfiguration"), conf);
+
+        ObjectNode job = spec.putObject("job");
+        // the operator uploads this jar to the session cluster; the SQL file is inside it
+        job.put("jarURI", sessionJarUri());
+        job.put("entryClass", PIPELINE_ENTRY_CLASS);
+        job.putArray("args").add("classpath:sql/" + pipeline.sqlResource());
+        job.put("parallelism", pipeline.parallelism());
+        job.put("upgradeMode", "savepoint");
+        job.put("state", "running");
+        return resource;
+    }
+
+    /** The job jar published next to the image, with the image's tag. */
+    public String sessionJarUri() {
+        String tag = image.substring(image.lastIndexOf(':') + 1);
+        return profile.artifactRoot() + "/sluice-jobs-" + tag + ".jar";
+    }
+
+    private ObjectNode clusterSpec(
+            Map<String, String> conf, Map<String, String> podLabels, List<SecretRef> secrets) {
+        ObjectNode spec = JSON.objectNode();
+        spec.put("image", image);
+        spec.put("imagePullPolicy", "IfNotPresent");
+        spec.put("flinkVersion", FLINK_VERSION);
+        spec.put("mode", "native");
+        spec.put("serviceAccount", profile.serviceAccount());
+        putStrings(spec.putObject("flinkConfiguration"), conf);
+        spec.set("podTemplate", podTemplate(podLabels, secrets));
+        ObjectNode jobManager = spec.putObject("jobManager");
+        jobManager.put("replicas", profile.jobManagerReplicas());
+        ObjectNode jmResource = jobManager.putObject("resource");
+        jmResource.put("cpu", profile.jobManagerCpu());
+        jmResource.put("memory", profile.jobManagerMemory());
+        ObjectNode tmResource = spec.putObject("taskManager").putObject("resource");
+        tmResource.put("cpu", profile.taskManagerCpu());
+        tmResource.put("memory", profile.taskManagerMemory());
+        return spec;
+    }
+
+    private ObjectNode podTemplate(Map<String, String> labels, List<SecretRef> secrets) {
+        ObjectNode pod = JSON.objectNode();
+        pod.put("apiVersion", "v1");
+        pod.put("kind", "Pod");
+        putStrings(pod.putObject("metadata").putObject("labels"), labels);
+        ObjectNode container = pod.putObject("spec").putArray("containers").addObject();
+        // the operator merges this template into the JobManager and TaskManager main containers
+        container.put("name", "flink-main-container");
+        ArrayNode env = container.putArray("env");
+        ObjectNode plugins = env.addObject();
+        plugins.put("name", "ENABLE_BUILT_IN_PLUGINS");
+        plugins.put("value", S3_PLUGIN);
+        for (SecretRef secret : secrets) {
+            ObjectNode variable = env.addObject();
+            variable.put("name", secret.variable());
+            ObjectNode ref = variable.putObject("valueFrom").putObject("secretKeyRef");
+            ref.put("name", secret.secretName());
+            ref.put("key", secret.key());
+        }
+        container
+                .putArray("envFrom")
+                .addObject()
+                .putObject("configMapRef")
+                .put("name", DeployProfile.PIPELINE_CONFIG_MAP);
+        return pod;
+    }
+
+    private Map<String, String> clusterConfiguration(String stateKey) {
+        Map<String, String> conf = new TreeMap<>();
+        conf.put("state.backend.type", "rocksdb");
+        conf.put("state.backend.incremental", "true");
+        conf.put("state.checkpoints.dir", stateUri("checkpoints", stateKey));
+        conf.put("state.savepoints.dir", stateUri("savepoints", stateKey));
+        conf.put("high-availability.type", "kubernetes");
+        conf.put("high-availability.storageDir", stateUri("ha", stateKey));
+        conf.put("taskmanager.numberOfTaskSlots", Integer.toString(profile.taskSlots()));
+        conf.put(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
+        conf.putAll(profile.restartStrategy());
+        conf.putAll(profile.extraConfiguration());
+        return conf;
+    }
+
+    private static Map<String, String> jobConfiguration(PipelineDeployment pipeline) {
+        Map<String, String> conf = new TreeMap<>();
+        conf.put("pipeline.name", pipeline.name());
+        conf.put("execution.checkpointing.interval", flinkDuration(pipeline.checkpointInterval()));
+        conf.put("execution.checkpointing.mode", "EXACTLY_ONCE");
+        return conf;
+    }
+
+    private String stateUri(String kind, String key) {
+        return profile.stateBucket() + "/" + kind + "/" + key;
+    }
+
+    private void checkPipeline(PipelineDeployment pipeline, DeployMode mode) {
+        String where = " (pipeline sql/" + pipeline.sqlResource() + ")";
+        if (!KubernetesNames.isValid(pipeline.name())) {
+            throw new DeployRenderException(
+                    "Invalid pipeline name: '"
+                            + pipeline.name()
+                            + "'"
+                            + where
+                            + ". It must be a DNS-1035 label of at most "
+                            + KubernetesNames.MAX_LENGTH
+                            + " characters, e.g. payments-to-warehouse.");
+        }
+        if (pipeline.owner() == null || pipeline.owner().isBlank()) {
+            throw new DeployRenderException(
+                    "Missing owner" + where + ". Add the owner team to the metadata header.");
+        }
+        if (!LABEL_VALUE.matcher(pipeline.owner()).matches()) {
+            throw new DeployRenderException(
+                    "Invalid owner: '"
+                            + pipeline.owner()
+                            + "'"
+                            + where
+                            + ". The owner becomes a Kubernetes label value: at most 63 letters,"
+                            + " digits, '-', '_' and '.', e.g. payments.");
+        }
+        if (pipeline.parallelism() < 1) {
+            throw new DeployRenderException(
+                    "Invalid parallelism: "
+                            + pipeline.parallelism()
+                            + where
+                            + ". Set the parallelism in the metadata header to 1 or more.");
+        }
+        Duration interval = pipeline.checkpointInterval();
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new DeployRenderException(
+                    "Invalid checkpoint interval: "
+                            + interval
+                            + where
+                            + ". Set a positive checkpoint interval in the metadata header, e.g."
+                            + " 60 s: sinks commit on checkpoints.");
+        }
+        checkSecrets(pipeline, mode, where);
+    }
+
+    private void checkSecrets(PipelineDeployment pipeline, DeployMode mode, String where) {
+        Map<String, SecretRef> declared = new LinkedHashMap<>();
+        for (SecretRef shared : profile.sharedSecrets()) {
+            declared.put(shared.variable(), shared);
+        }
+        if (mode == DeployMode.SESSION && !pipeline.secretBindings().isEmpty()) {
+            throw new DeployRenderException(
+                    "Invalid --secret for session mode"
+                            + where
+                            + ": a session job runs in the shared cluster's pods and cannot add"
+                            + " environment variables. Use --mode application, or declare the"
+                            + " secret on the session cluster in deploy/overlays/"
+                            + profile.name()
+                            + ".");
+        }
+        for (SecretRef binding : pipeline.secretBindings()) {
+            SecretRef previous = declared.putIfAbsent(binding.variable(), binding);
+            if (previous != null) {
+                throw new DeployRenderException(
+                        "Invalid --secret "
+                                + binding.variable()
+                                + where
+                                + ": the variable is declared twice. Give each variable one"
+                                + " Secret key.");
+            }
+        }
+        SortedSet<String> missing = new TreeSet<>(pipeline.variables());
+        missing.removeAll(declared.keySet());
+        missing.removeAll(profile.configVariables());
+        if (!missing.isEmpty()) {
+            String first = missing.first();
+            throw new DeployRenderException(
+                    "Undeclared secret: "
+                            + String.join(", ", missing)
+                            + where
+                            + " is referenced but neither the ConfigMap "
+                            + DeployProfile.PIPELINE_CONFIG_MAP
+                            + " of overlay "
+                            + profile.name()
+                            + " nor a Kubernetes Secret provides it. "
+                            + (mode == DeployMode.APPLICATION
+                                    ? "Pass --secret " + first + "=<secret-name>/<key>."
+                                    : "Declare it on the session cluster in deploy/overlays/"
+                                            + profile.name()
+                                            + ", or use --mode application --secret "
+                                            + first
+                                            + "=<secret-name>/<key>."));
+        }
+    }
+
+    private ObjectNode header(String kind, String name) {
+        ObjectNode resource = JSON.objectNode();
+        resource.put("apiVersion", API_VERSION);
+        resource.put("kind", kind);
+        ObjectNode metadata = resource.putObject("metadata");
+        metadata.put("name", name);
+        metadata.put("namespace", profile.namespace());
+        return resource;
+    }
+
+    private Map<String, String> commonLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/part-of", "sluice");
+        labels.put("app.kubernetes.io/managed-by", "sluice");
+        labels.put("sluice.dev/environment", profile.name());
+        return labels;
+    }
+
+    private Map<String, String> pipelineLabels(PipelineDeployment pipeline) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "sluice-pipeline");
+        labels.put("app.kubernetes.io/instance", pipeline.name());
+        labels.putAll(commonLabels());
+        labels.put("sluice.dev/pipeline", pipeline.name());
+        labels.put("sluice.dev/owner", pipeline.owner());
+        labels.put("sluice.dev/classification", classificationSummary(pipeline));
+        return labels;
+    }
+
+    /**
+     * A label-safe summary of the data classes a pipeline writes: the class families, e.g. {@code
+     * PCI_PII}; {@code none} when it writes no classified data, {@code unchecked} when no policy
+     * gate looked at it. The full list goes into an annotation.
+     */
+    static String classificationSummary(PipelineDeployment pipeline) {
+        if (pipeline.classifications() == null) {
+            return "unchecked";
+        }
+        if (pipeline.classifications().isEmpty()) {
+            return "none";
+        }
+        String summary =
+                pipeline.classifications().stream()
+                        .map(c -> c.contains(".") ? c.substring(0, c.indexOf('.')) : c)
+                        .map(c -> c.replaceAll("[^A-Za-z0-9]", "-"))
+                        .collect(Collectors.toCollection(TreeSet::new))
+                        .stream()
+                        .collect(Collectors.joining("_"));
+        // too many families for one label value: the annotation has them all
+        return LABEL_VALUE.matcher(summary).matches() && !summary.isEmpty() ? summary : "many";
+    }
+
+    private static void putAnnotations(ObjectNode resource, PipelineDeployment pipeline) {
+        ObjectNode annotations = ((ObjectNode) resource.get("metadata")).putObject("annotations");
+        annotations.put("sluice.dev/source", "sql/" + pipeline.sqlResource());
+        if (pipeline.classifications() != null) {
+            annotations.put(
+                    "sluice.dev/classifications", String.join(",", pipeline.classifications()));
+        }
+    }
+
+    private static void putLabels(ObjectNode resource, Map<String, String> labels) {
+        putStrings(((ObjectNode) resource.get("metadata")).putObject("labels"), labels);
+    }
+
+    private static void putStrings(ObjectNode target, Map<String, String> values) {
+        values.forEach(target::put);
+    }
+
+    /** Flink's duration syntax, in the largest exact unit. */
+    static String flinkDuration(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + " min";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + " s";
+        }
+        return millis + " ms";
+    }
+}

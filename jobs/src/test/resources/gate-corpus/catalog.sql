@@ -1,0 +1,65 @@
+-- Tables of the gate corpus: Kafka staging sources (planned offline, never connected) and sinks in
+-- each zone and region of policy.yaml. Variables: KAFKA_BOOTSTRAP_SERVERS.
+
+CREATE DATABASE IF NOT EXISTS staging;
+
+CREATE TABLE staging.crm_customers (
+  id BIGINT,
+  name STRING,
+  email STRING,
+  phone STRING,
+  country STRING,
+  alt_emails ARRAY<STRING>,
+  birth_date DATE,
+  updated_at TIMESTAMP_LTZ(3),
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.crm.public.customers',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'format' = 'debezium-json'
+);
+
+CREATE TABLE staging.crm_cards (
+  id BIGINT,
+  customer_id BIGINT,
+  card_number STRING,
+  brand STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.crm.public.cards',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'format' = 'debezium-json'
+);
+
+CREATE TABLE staging.crm_notes (
+  id BIGINT,
+  customer_id BIGINT,
+  body STRING
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'staging.crm.public.notes',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'json'
+);
+
+CREATE DATABASE IF NOT EXISTS sink;
+
+CREATE TABLE sink.analytics_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.analytics_by_key (k STRING, v STRING) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.analytics_packed (id BIGINT, r ROW<a STRING, b STRING>) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.analytics_mirror (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = 'jdbc:postgresql://127.0.0.1:1/never_connected',
+  'table-name' = 'mirror'
+);
+CREATE TABLE sink.partner_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.restricted_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.us_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.adhoc_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');

@@ -1,0 +1,154 @@
+package dev.sluice.policy.mask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+/** Expected values are the examples of Hive's language manual and Hive's own udf_mask tests. */
+class HiveMaskerTest {
+
+    private static final String CARD = "1234-5678-8765-4321";
+
+    @Test
+    void masksStringsWithHiveDefaults() {
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask("abcd-EFGH-8765-4321"))
+                .isEqualTo("xxxx-XXXX-nnnn-nnnn");
+        assertThat(HiveMasker.of(MaskRegion.FIRST_N).mask(CARD)).isEqualTo("nnnn-5678-8765-4321");
+        assertThat(HiveMasker.of(MaskRegion.LAST_N).mask(CARD)).isEqualTo("1234-5678-8765-nnnn");
+        assertThat(HiveMasker.of(MaskRegion.SHOW_FIRST_N).mask(CARD))
+                .isEqualTo("1234-nnnn-nnnn-nnnn");
+        assertThat(HiveMasker.of(MaskRegion.SHOW_LAST_N).mask(CARD))
+                .isEqualTo("nnnn-nnnn-nnnn-4321");
+    }
+
+    @Test
+    void overridesReplacementCharacters() {
+        HiveMasker masker =
+                HiveMasker.builder(MaskRegion.ALL).upper('U').lower('l').digit('#').build();
+        assertThat(masker.mask("abcd-EFGH-8765-4321")).isEqualTo("llll-UUUU-####-####");
+        HiveMasker other =
+                HiveMasker.builder(MaskRegion.ALL)
+                        .upper('X')
+                        .lower('x')
+                        .digit('0')
+                        .other(':')
+                        .build();
+        assertThat(other.mask("TestString-123")).isEqualTo("XxxxXxxxxx:000");
+    }
+
+    @Test
+    void keepsCharactersWhoseReplacementIsMinusOne() {
+        HiveMasker masker =
+                HiveMasker.builder(MaskRegion.ALL)
+                        .upper(HiveMasker.KEEP)
+                        .digit(HiveMasker.KEEP)
+                        .build();
+        assertThat(masker.mask("Ab1-")).isEqualTo("Ax1-");
+    }
+
+    @Test
+    void charCountLargerThanValueAndZero() {
+        assertThat(HiveMasker.builder(MaskRegion.FIRST_N).charCount(10).build().mask("abc"))
+                .isEqualTo("xxx");
+        assertThat(HiveMasker.builder(MaskRegion.LAST_N).charCount(0).build().mask("abc"))
+                .isEqualTo("abc");
+        assertThat(HiveMasker.builder(MaskRegion.SHOW_LAST_N).charCount(10).build().mask("abc"))
+                .isEqualTo("abc");
+        assertThat(HiveMasker.builder(MaskRegion.SHOW_FIRST_N).charCount(0).build().mask("abc"))
+                .isEqualTo("xxx");
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask("")).isEmpty();
+    }
+
+    @Test
+    void keepsWhatHiveKeeps() {
+        // the trap that StrictMasker closes: separators, caseless scripts, emoji halves pass
+        HiveMasker masker = HiveMasker.of(MaskRegion.ALL);
+        assertThat(masker.mask("jane.doe@example.com")).isEqualTo("xxxx.xxx@xxxxxxx.xxx");
+        assertThat(masker.mask("王小明")).isEqualTo("王小明");
+        assertThat(masker.mask("Ölçü ٣")).isEqualTo("Xxxx n");
+        assertThat(masker.mask("\uD83D\uDE00")).isEqualTo("\uD83D\uDE00");
+    }
+
+    @Test
+    void masksIntegersDigitByDigit() {
+        HiveMasker masker = HiveMasker.of(MaskRegion.ALL);
+        assertThat(masker.mask(12345)).isEqualTo(11111);
+        assertThat(masker.mask(-907L)).isEqualTo(-111L);
+        HiveMasker four = HiveMasker.builder(MaskRegion.ALL).number(4).build();
+        assertThat(four.mask((byte) 0)).isEqualTo((byte) 4);
+        assertThat(four.mask((short) 0)).isEqualTo((short) 4);
+        assertThat(four.mask(0)).isEqualTo(4);
+        assertThat(four.mask(0L)).isEqualTo(4L);
+    }
+
+    @Test
+    void wrapsAroundLikeHiveWhenTheMaskedNumberDoesNotFit() {
+        HiveMasker five = HiveMasker.builder(MaskRegion.ALL).number(5).build();
+        assertThat(five.mask((byte) 123)).isEqualTo((byte) 43);
+        assertThat(five.mask((short) 12345)).isEqualTo((short) -9981);
+        assertThat(five.mask(12345)).isEqualTo(55555);
+        assertThat(five.mask(12345L)).isEqualTo(55555L);
+    }
+
+    @Test
+    void masksDigitsOfNumbersByRegion() {
+        long n = 1234567L;
+        assertThat(HiveMasker.of(MaskRegion.FIRST_N).mask(n)).isEqualTo(1111567L);
+        assertThat(HiveMasker.of(MaskRegion.LAST_N).mask(n)).isEqualTo(1231111L);
+        assertThat(HiveMasker.of(MaskRegion.SHOW_FIRST_N).mask(n)).isEqualTo(1234111L);
+        assertThat(HiveMasker.of(MaskRegion.SHOW_LAST_N).mask(n)).isEqualTo(1114567L);
+        assertThat(HiveMasker.of(MaskRegion.SHOW_LAST_N).mask(-1234567)).isEqualTo(-1114567);
+        assertThat(HiveMasker.of(MaskRegion.FIRST_N).mask(0)).isEqualTo(1);
+        assertThat(HiveMasker.builder(MaskRegion.FIRST_N).charCount(0).build().mask(0))
+                .isEqualTo(0);
+        assertThat(HiveMasker.of(MaskRegion.SHOW_LAST_N).mask(0)).isEqualTo(0);
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask(Long.MIN_VALUE))
+                .isEqualTo(-1111111111111111111L);
+    }
+
+    @Test
+    void masksDatesPerField() {
+        LocalDate date = LocalDate.of(2016, 4, 20);
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask(date)).isEqualTo(LocalDate.of(0, 1, 1));
+        assertThat(date(-1, 0, 0).mask(date)).isEqualTo(LocalDate.of(0, 1, 20));
+        assertThat(date(1, -1, 0).mask(date)).isEqualTo(LocalDate.of(0, 4, 1));
+        assertThat(date(1, 0, -1).mask(date)).isEqualTo(LocalDate.of(2016, 1, 1));
+        assertThat(date(1, -1, -1).mask(date)).isEqualTo(LocalDate.of(2016, 4, 1));
+        assertThat(date(-1, 0, -1).mask(date)).isEqualTo(LocalDate.of(2016, 1, 20));
+        assertThat(date(-1, -1, 0).mask(date)).isEqualTo(LocalDate.of(0, 4, 20));
+        assertThat(date(-1, -1, -1).mask(date)).isEqualTo(date);
+        // Hive fails on February 31st; Sluice clamps to the month's last day
+        assertThat(date(31, 1, -1).mask(date)).isEqualTo(LocalDate.of(2016, 2, 29));
+    }
+
+    private static HiveMasker date(int day, int month, int year) {
+        return HiveMasker.builder(MaskRegion.ALL).day(day).month(month).year(year).build();
+    }
+
+    @Test
+    void rejectsArgumentsHiveWouldSilentlyReplace() {
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.SHOW_LAST_N).charCount(-1))
+                .hasMessage(
+                        "Invalid charCount of mask_show_last_n: -1. Use a number of characters >= 0.");
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).number(10))
+                .hasMessageContaining("Invalid numberChar of mask: 10");
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).day(0))
+                .hasMessageContaining("Invalid dayValue of mask: 0");
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).month(12))
+                .hasMessageContaining("Invalid monthValue of mask: 12");
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).upper(-2))
+                .hasMessageContaining("Invalid upperChar of mask: -2");
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.FIRST_N).day(1))
+                .hasMessageContaining("mask_first_n has no dayValue");
+        assertThatThrownBy(() -> HiveMasker.of(MaskRegion.LAST_N).mask(LocalDate.EPOCH))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void nullGivesNull() {
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask((String) null)).isNull();
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask((LocalDate) null)).isNull();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.udf;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.functions.FunctionDefinition;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.inference.ArgumentCount;
+import org.apache.flink.table.types.inference.CallContext;
+import org.apache.flink.table.types.inference.ConstantArgumentCount;
+import org.apache.flink.table.types.inference.InputTypeStrategy;
+import org.apache.flink.table.types.inference.Signature;
+import org.apache.flink.table.types.inference.TypeInference;
+
+/**
+ * Type inference of a function whose checks are plain code: {@code check} throws a {@link
+ * ValidationException} that names the function and argument; argument types stay as they are.
+ */
+final class CallRules {
+    private CallRules() {}
+
+    static TypeInference inference(
+            int minArguments,
+            int maxArguments,
+            List<Signature.Argument> signature,
+            Consumer<CallContext> check,
+            Function<CallContext, DataType> output) {
+        return TypeInference.newBuilder()
+                .inputTypeStrategy(
+                        new InputTypeStrategy() {
+                            @Override
+                            public ArgumentCount getArgumentCount() {
+                                return ConstantArgumentCount.between(minArguments, maxArguments);
+                            }
+
+                            @Override
+                            public Optional<List<DataType>> inferInputTypes(
+                                    CallContext call, boolean throwOnFailure) {
+                                try {
+                                    check.accept(call);
+                                } catch (ValidationException e) {
+                                    if (throwOnFailure) {
+                                        throw e;
+                                    }
+                                    return Optional.empty();
+                                }
+                                return Optional.of(call.getArgumentDataTypes());
+                            }
+
+                            @Override
+                            public List<Signature> getExpectedSignatures(
+                                    FunctionDefinition definition) {
+                                return List.of(Signature.of(signature));
+                            }
+                        })
+                .outputTypeStrategy(call -> Optional.of(output.apply(call)))
+                .build();
+    }
+
+    /** STRING, nullable exactly when the value is. */
+    static DataType stringLike(CallContext call) {
+        DataType string = org.apache.flink.table.api.DataTypes.STRING();
+        return call.getArgumentDataTypes().get(0).getLogicalType().isNullable()
+                ? string
+                : string.notNull();
+    }
+}

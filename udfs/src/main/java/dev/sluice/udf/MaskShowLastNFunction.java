@@ -1,0 +1,25 @@
+package dev.sluice.udf;
+
+import dev.sluice.policy.mask.MaskRegion;
+import dev.sluice.policy.mask.ValueMasker;
+
+/**
+ * Hive's {@code mask_show_last_n(value[, charCount, upperChar, lowerChar, digitChar, otherChar,
+ * numberChar])}.
+ */
+public final class MaskShowLastNFunction extends MaskingFunction {
+    private static final long serialVersionUID = 1L;
+
+    public MaskShowLastNFunction() {
+        this(null);
+    }
+
+    private MaskShowLastNFunction(ValueMasker configured) {
+        super("mask_show_last_n", MaskRegion.SHOW_LAST_N, false, configured);
+    }
+
+    @Override
+    MaskingFunction withMasker(ValueMasker configured) {
+        return new MaskShowLastNFunction(configured);
+    }
+}
