@@ -2,6 +2,8 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.pipeline.FlinkRestClient;
+import dev.sluice.pipeline.PipelineJob;
 import dev.sluice.testing.Await;
 import dev.sluice.testing.StandaloneFlinkCluster;
 import java.io.IOException;
@@ -13,6 +15,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -183,6 +187,48 @@ class SubmitCommandITCase {
         assertThat(run.out())
                 .doesNotContain("Uploading")
                 .containsPattern("Job [0-9a-f]{32} FINISHED");
+    }
+
+    @Test
+    void pipelineJobRunsAFileOfTheJarsOwnSqlFolder() throws Exception {
+        // what a cluster or the Kubernetes operator starts: the entry class and a classpath file
+        FlinkRestClient client = new FlinkRestClient(cluster.rest(), Duration.ofSeconds(60));
+        String jarId = client.findJar(uploadedJarName()).orElseThrow();
+        String jobId =
+                client.runJar(
+                        jarId,
+                        PipelineJob.class.getName(),
+                        List.of(
+                                "classpath:sql/pipelines/payments/payments_to_warehouse.sql",
+                                "--var",
+                                "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9",
+                                "--var",
+                                "ICEBERG_CATALOG_TYPE=hadoop",
+                                "--var",
+                                "ICEBERG_WAREHOUSE="
+                                        + Files.createDirectories(dir.resolve("warehouse"))
+                                                .toUri()));
+        assertThat(cluster.get("jobs/" + jobId).path("name").asText())
+                .isEqualTo("payments_to_warehouse");
+        client.cancel(jobId);
+        Await.until(
+                "job " + jobId + " ended",
+                Duration.ofSeconds(120),
+                () -> Set.of("CANCELED", "FAILED").contains(client.jobState(jobId)) ? true : null);
+    }
+
+    /** The name under which submit uploads this build's jar (submitting once first ensures it). */
+    private static String uploadedJarName() throws Exception {
+        submit(
+                pipeline("ensure_upload", "INSERT INTO sink SELECT id FROM finite_events;\n"),
+                "--var",
+                "RATE=1");
+        for (var file : cluster.get("jars").path("files")) {
+            if (file.path("name").asText().startsWith("sluice-jobs-")) {
+                return file.path("name").asText();
+            }
+        }
+        throw new AssertionError("no sluice-jobs jar on the cluster");
     }
 
     @Test

@@ -29,9 +29,8 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
  * own JVM process, on loopback ports picked at random, with a temporary configuration folder.
  *
  * <p>Their classpath is this test JVM's classpath without the project's own class folders and
- * without what a Flink distribution's {@code lib/} does not hold either (Calcite and Flink's SQL
- * parser, hidden there inside the planner loader): a job must come from an uploaded job jar, as on
- * a real cluster.
+ * without the connectors and libraries a Flink distribution's {@code lib/} does not have: a job
+ * must come from an uploaded job jar, as on a real cluster.
  */
 public final class StandaloneFlinkCluster implements AutoCloseable {
     private static final List<String> JVM_OPENS =
@@ -45,9 +44,27 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
                     "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED");
 
-    /** Jars of the test classpath that a Flink distribution's lib/ folder does not have. */
+    /**
+     * Libraries of the test classpath that a Flink distribution's {@code lib/} does not hold and
+     * the job jar bundles: connectors and their clients, Flink's SQL parser and Calcite (hidden in
+     * lib/ inside the planner loader), the command line. Hadoop stays: Iceberg's catalog reaches it
+     * through Flink's own classes (parent-first), so a cluster that runs Iceberg pipelines needs
+     * hadoop-client-api and -runtime in lib/ (or HADOOP_CLASSPATH) anyway.
+     */
     private static final List<String> NOT_IN_FLINK_LIB =
-            List.of("/org/apache/calcite/", "/flink-sql-parser/");
+            List.of(
+                    "/org/apache/flink/flink-connector-kafka/",
+                    "/org/apache/flink/flink-connector-jdbc",
+                    "/org/apache/flink/flink-connector-postgres-cdc/",
+                    "/org/apache/flink/flink-connector-debezium/",
+                    "/org/apache/flink/flink-cdc-",
+                    "/org/apache/flink/flink-sql-parser/",
+                    "/org/apache/kafka/kafka-clients/",
+                    "/org/apache/calcite/",
+                    "/org/apache/iceberg/",
+                    "/io/debezium/",
+                    "/org/postgresql/",
+                    "/info/picocli/");
 
     private final Path workDir;
     private final URI rest;

@@ -1,0 +1,206 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testing.Await;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice run}: a local cluster with its web UI, and Ctrl-C (SIGTERM) stops with a savepoint.
+ */
+class RunCommandITCase {
+    @TempDir static Path dir;
+    static Path catalog;
+
+    @BeforeAll
+    static void writeCatalog() throws IOException {
+        catalog = Files.createDirectories(dir.resolve("catalog"));
+        Files.writeString(
+                catalog.resolve("10_events.sql"),
+                "CREATE TABLE events (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '${RATE}');\n"
+                        + "CREATE TABLE finite_events (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '200');\n");
+    }
+
+    private static Path pipeline(String name, String source) throws IOException {
+        Path file = dir.resolve(name + ".sql");
+        Files.writeString(
+                file,
+                "-- @owner platform\n-- @description Run by a test\n-- @checkpoint-interval 500 ms\n"
+                        + "CREATE TEMPORARY TABLE sink (id BIGINT) WITH ('connector' = 'blackhole');\n"
+                        + "INSERT INTO sink SELECT id FROM "
+                        + source
+                        + ";\n");
+        return file;
+    }
+
+    @Test
+    void boundedPipelineRunsToTheEnd() throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code =
+                SluiceCommand.execute(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        "run",
+                        pipeline("finite", "finite_events").toString(),
+                        "--catalog",
+                        catalog.toString(),
+                        "--var",
+                        "RATE=1",
+                        "--work-dir",
+                        dir.resolve("work-finite").toString());
+        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString())
+                .contains("Pipeline finite (owner platform) running as job ")
+                .containsPattern("Web UI: http://127\\.0\\.0\\.1:\\d+")
+                .containsPattern("Job [0-9a-f]{32} finished in \\d+ ms\\.");
+    }
+
+    @Test
+    void invalidFileIsRefusedBeforeAnythingStarts() throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code =
+                SluiceCommand.execute(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        "run",
+                        pipeline("needs_rate", "events").toString(),
+                        "--catalog",
+                        catalog.toString());
+        assertThat(code).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("10_events.sql:1:85: Undefined variable ${RATE}.");
+        assertThat(out.toString()).doesNotContain("Web UI");
+    }
+
+    @Test
+    void sigtermStopsWithASavepointAndTheRunResumesFromIt() throws Exception {
+        Path file = pipeline("endless", "events");
+        Path work = dir.resolve("work-endless");
+        String savepoint;
+        Process first = start(file, work, dir.resolve("first.out"));
+        try {
+            awaitRunning(dir.resolve("first.out"));
+            first.destroy(); // SIGTERM, what Ctrl-C's shutdown path also runs
+            assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            first.destroyForcibly();
+        }
+        String output = Files.readString(dir.resolve("first.out"));
+        Matcher stopped = Pattern.compile("Stopped with savepoint (\\S+) ").matcher(output);
+        assertThat(stopped.find()).as(output).isTrue();
+        savepoint = stopped.group(1);
+        assertThat(Path.of(URI.create(savepoint.replaceFirst("^file:/+", "file:///"))))
+                .isDirectory();
+
+        Process second =
+                start(file, work, dir.resolve("second.out"), "--from-savepoint", savepoint);
+        try {
+            awaitRunning(dir.resolve("second.out"));
+        } finally {
+            second.destroy();
+            second.waitFor(120, TimeUnit.SECONDS);
+            second.destroyForcibly();
+        }
+        assertThat(Files.readString(dir.resolve("second.out"))).contains("Stopped with savepoint");
+    }
+
+    private static Process start(Path file, Path work, Path output, String... extra)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx768m");
+        for (String open :
+                new String[] {
+                    "java.lang",
+                    "java.util",
+                    "java.nio",
+                    "java.lang.invoke",
+                    "java.net",
+                    "java.io",
+                    "sun.nio.ch",
+                    "java.util.concurrent"
+                }) {
+            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
+        }
+        command.add("-Dsluice.log.file=" + work.resolve("sluice.log"));
+        command.add(
+                "-Dlog4j.configurationFile="
+                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
+                                .toAbsolutePath()
+                                .toUri());
+        command.add("dev.sluice.cli.SluiceCommand");
+        command.addAll(
+                List.of(
+                        "run",
+                        file.toString(),
+                        "--catalog",
+                        catalog.toString(),
+                        "--var",
+                        "RATE=50",
+                        "--work-dir",
+                        work.toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(output.toFile());
+        return builder.start();
+    }
+
+    /** Waits until the job printed by the run is RUNNING with a completed checkpoint. */
+    private static void awaitRunning(Path output) throws Exception {
+        Pattern started = Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)");
+        Matcher matcher =
+                Await.until(
+                        "the run to print its job and web UI in " + output,
+                        Duration.ofSeconds(120),
+                        () -> {
+                            Matcher m = started.matcher(Files.readString(output));
+                            return m.find() ? m : null;
+                        });
+        URI checkpoints =
+                URI.create(
+                        matcher.group(2).replaceFirst("/?$", "/")
+                                + "jobs/"
+                                + matcher.group(1)
+                                + "/checkpoints");
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until(
+                "a completed checkpoint at " + checkpoints,
+                Duration.ofSeconds(120),
+                () -> {
+                    String body =
+                            http.send(
+                                            HttpRequest.newBuilder(checkpoints).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body();
+                    return new ObjectMapper()
+                                            .readTree(body)
+                                            .path("counts")
+                                            .path("completed")
+                                            .asInt()
+                                    > 0
+                            ? true
+                            : null;
+                });
+    }
+}
