@@ -33,13 +33,15 @@ class CommittedDockerfileTest {
                                 java.util.List.of("jobs/target/sluice-jobs-" + version + ".jar"),
                                 ManifestRenderer.JOB_JAR_IN_IMAGE),
                         new DockerfileReferences.Copy(
-                                java.util.List.of("sql/"), ManifestRenderer.USRLIB + "/sql/"));
+                                java.util.List.of("sql/"), ManifestRenderer.USRLIB + "/sql/"),
+                        new DockerfileReferences.Copy(
+                                java.util.List.of("jobs/target/flink-lib/"), "/opt/flink/lib/"));
         assertThat(Files.isDirectory(DockerfileReferences.REPOSITORY.resolve("sql/pipelines")))
                 .isTrue();
         // nothing else: no RUN, no extra layers
         assertThat(dockerfile.instructions())
                 .extracting(i -> i.split("\\s+")[0])
-                .containsExactly("FROM", "ARG", "COPY", "COPY");
+                .containsExactly("FROM", "ARG", "COPY", "COPY", "COPY");
     }
 
     @Test
@@ -57,6 +59,7 @@ class CommittedDockerfileTest {
                         Files.readAllLines(
                                 DockerfileReferences.DOCKERFILE.resolveSibling(
                                         "Dockerfile.dockerignore")))
-                .contains("*", "!jobs/target/sluice-jobs-*.jar", "!sql/");
+                .contains(
+                        "*", "!jobs/target/sluice-jobs-*.jar", "!sql/", "!jobs/target/flink-lib/");
     }
 }

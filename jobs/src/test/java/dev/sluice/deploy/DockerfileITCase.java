@@ -36,6 +36,16 @@ class DockerfileITCase {
             String entryClass = ManifestRenderer.PIPELINE_ENTRY_CLASS.replace('.', '/') + ".class";
             assertThat(jar.getEntry(entryClass)).as(entryClass).isNotNull();
         }
+        Path flinkLib =
+                DockerfileReferences.REPOSITORY.resolve(
+                        dockerfile.copies().get(2).sources().get(0));
+        try (var jars = Files.list(flinkLib)) {
+            assertThat(jars.map(jar -> jar.getFileName().toString()))
+                    .as("Hadoop for Flink's lib/")
+                    .hasSize(2)
+                    .anyMatch(name -> name.startsWith("hadoop-client-api-"))
+                    .anyMatch(name -> name.startsWith("hadoop-client-runtime-"));
+        }
         try (var sql = Files.walk(DockerfileReferences.REPOSITORY.resolve("sql"))) {
             assertThat(sql.filter(p -> p.toString().endsWith(".sql")).count()).isPositive();
         }
