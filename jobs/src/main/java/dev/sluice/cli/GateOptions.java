@@ -3,19 +3,23 @@ package dev.sluice.cli;
 import dev.sluice.gate.AuditLog;
 import dev.sluice.gate.AuditTable;
 import dev.sluice.gate.GateCheck;
+import dev.sluice.gate.GateReport;
 import dev.sluice.gate.PolicySources;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.PipelineLoader;
 import dev.sluice.policy.model.PolicyException;
 import dev.sluice.sql.SourceText;
 import dev.sluice.sql.Variables;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The policy gate's options, shared by validate and submit. */
+/** The policy gate's options, shared by validate, run and submit. */
 final class GateOptions {
     @Option(
             names = "--policy",
@@ -93,5 +97,53 @@ final class GateOptions {
                 false,
                 "policy gate (offline stand-in)");
         return PipelineLoader.load(catalog, file, variables.with(standIns.build()));
+    }
+
+    /**
+     * Runs the gate offline on a loaded pipeline before {@code action} ("submit", "run") and
+     * refuses with every finding when it rejects; without a policy, says the pipeline goes
+     * unchecked.
+     */
+    void requirePass(
+            PipelineArguments.Loaded loaded,
+            Variables variables,
+            Path file,
+            String action,
+            PrintWriter out,
+            PrintWriter err)
+            throws IOException {
+        GateCheck gate = gate();
+        if (gate == null) {
+            err.println(
+                    "note: no policy (sql/policy or --policy): the pipeline goes unchecked to "
+                            + action
+                            + "; a pipeline job on a cluster still checks itself at start-up.");
+            return;
+        }
+        Path warehouse = Files.createTempDirectory("sluice-gate-warehouse");
+        try {
+            GateReport report =
+                    gate.check(
+                            offline(loaded.catalog(), loaded.file(), variables, warehouse), action);
+            if (!report.passed()) {
+                throw new UserError(
+                        "Refusing to "
+                                + action
+                                + " "
+                                + file
+                                + ": the policy gate rejects it.\n"
+                                + report.describe().stripTrailing()
+                                + "\n`sluice validate --fix "
+                                + file
+                                + "` proposes a rewrite.");
+            }
+            out.println(report.describe().stripTrailing());
+        } finally {
+            try (var walk = Files.walk(warehouse)) {
+                for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 }

@@ -70,11 +70,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin VariableOptions variableOptions;
 
+    @Mixin GateOptions gateOptions;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         var variables = variableOptions.resolve(System.getenv(), dev.sluice.sql.Variables.empty());
-        Pipeline pipeline = PipelineArguments.load(file, catalog, variables).pipeline();
+        PipelineArguments.Loaded loaded = PipelineArguments.load(file, catalog, variables);
+        gateOptions.requirePass(loaded, variables, file, "run", out, spec.commandLine().getErr());
+        Pipeline pipeline = loaded.pipeline();
         String name = pipeline.metadata().name();
         Path work = (workDir != null ? workDir : Path.of(".sluice", "run", name)).toAbsolutePath();
         Path savepoints = work.resolve("savepoints");

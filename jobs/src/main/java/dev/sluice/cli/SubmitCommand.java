@@ -1,7 +1,5 @@
 package dev.sluice.cli;
 
-import dev.sluice.gate.GateCheck;
-import dev.sluice.gate.GateReport;
 import dev.sluice.pipeline.FlinkRestClient;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.PipelineJob;
@@ -86,7 +84,9 @@ final class SubmitCommand implements Callable<Integer> {
         // everything that can be checked locally is, before the cluster is touched
         PipelineArguments.Loaded loaded = PipelineArguments.load(file, catalog, variables);
         Pipeline pipeline = loaded.pipeline();
-        requireGate(loaded, variables);
+        // the policy gate, offline, before anything reaches the cluster
+        gateOptions.requirePass(
+                loaded, variables, file, "submit", out, spec.commandLine().getErr());
         Path jobJar = jobJar();
         List<String> programArgs = programArgs(loaded, variables);
 
@@ -122,45 +122,6 @@ final class SubmitCommand implements Callable<Integer> {
                     "Nothing was started; `sluice validate "
                             + file
                             + "` checks the files offline.");
-        }
-    }
-
-    /** The policy gate, offline, before anything reaches the cluster. */
-    private void requireGate(PipelineArguments.Loaded loaded, Variables variables)
-            throws IOException {
-        GateCheck gate = gateOptions.gate();
-        if (gate == null) {
-            spec.commandLine()
-                    .getErr()
-                    .println(
-                            "note: no policy (sql/policy or --policy): submitting unchecked; the"
-                                    + " pipeline job still checks itself at start-up.");
-            return;
-        }
-        Path warehouse = Files.createTempDirectory("sluice-gate-warehouse");
-        try {
-            GateReport report =
-                    gate.check(
-                            GateOptions.offline(
-                                    loaded.catalog(), loaded.file(), variables, warehouse),
-                            "submit");
-            if (!report.passed()) {
-                throw new UserError(
-                        "Refusing to submit "
-                                + file
-                                + ": the policy gate rejects it.\n"
-                                + report.describe().stripTrailing()
-                                + "\n`sluice validate --fix "
-                                + file
-                                + "` proposes a rewrite.");
-            }
-            spec.commandLine().getOut().println(report.describe().stripTrailing());
-        } finally {
-            try (var walk = Files.walk(warehouse)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         }
     }
 

@@ -153,6 +153,38 @@ class GateCommandsTest {
     }
 
     @Test
+    @Order(4)
+    void runRefusesALeakyPipelineBeforeStartingALocalCluster() {
+        DeployCommandTest.Run run =
+                sluice(
+                        "run",
+                        LEAKY,
+                        "--catalog",
+                        "../sql/catalog",
+                        "--policy",
+                        "../sql/policy",
+                        "--audit-log",
+                        temp.resolve("run-audit.jsonl").toString(),
+                        "--work-dir",
+                        temp.resolve("run").toString(),
+                        "--var",
+                        "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1",
+                        "--var",
+                        "ICEBERG_CATALOG_TYPE=hadoop",
+                        "--var",
+                        "ICEBERG_WAREHOUSE=" + temp.resolve("warehouse").toUri());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(run.err())
+                .contains("Refusing to run " + LEAKY + ": the policy gate rejects it.")
+                .contains(LEAKY + ":11:1: LEAK warehouse.payments.cards.card_number");
+        assertThat(run.out()).doesNotContain("Web UI");
+        assertThat(sluice("audit", "--log", temp.resolve("run-audit.jsonl").toString()).out())
+                .contains("REJECT")
+                .contains("run");
+    }
+
+    @Test
     @Order(5)
     void deployRenderRefusesALeakyPipelineOfTheSqlFolder() throws Exception {
         Path sql = temp.resolve("repo").resolve("sql");
