@@ -53,9 +53,14 @@ final class ChangeEventEncoder {
             case INT64:
                 return JSON.numberNode(((Number) value).longValue());
             case FLOAT32:
-                return JSON.numberNode(((Number) value).floatValue());
             case FLOAT64:
-                return JSON.numberNode(((Number) value).doubleValue());
+                double number = ((Number) value).doubleValue();
+                // JSON has no NaN or Infinity; Flink's JSON format parses them from text
+                return Double.isFinite(number)
+                        ? (schema.type() == Schema.Type.FLOAT32
+                                ? JSON.numberNode(((Number) value).floatValue())
+                                : JSON.numberNode(number))
+                        : JSON.textNode(Double.toString(number));
             case BOOLEAN:
                 return JSON.booleanNode((Boolean) value);
             case STRING:

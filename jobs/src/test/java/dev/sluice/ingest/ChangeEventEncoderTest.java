@@ -82,4 +82,18 @@ class ChangeEventEncoderTest {
         assertThat(ChangeEventEncoder.encode(variable, value).decimalValue())
                 .isEqualByComparingTo("-12.345");
     }
+
+    @Test
+    void nonFiniteFloatsBecomeTextBecauseJsonHasNoNaN() {
+        assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, Double.NaN).isTextual())
+                .isTrue();
+        assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, Double.NaN).asText())
+                .isEqualTo("NaN");
+        assertThat(
+                        ChangeEventEncoder.encode(Schema.FLOAT32_SCHEMA, Float.NEGATIVE_INFINITY)
+                                .asText())
+                .isEqualTo("-Infinity");
+        assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, 1.5).doubleValue())
+                .isEqualTo(1.5);
+    }
 }
