@@ -5,7 +5,7 @@
 # runs of the real command with the gate and RUNS without it (same command, no policy), and prints
 # every wall time, the medians and the machine's load average (the figures scale with it).
 #
-#   bench/gate-validate.sh [RUNS]      (default 3)
+#   benchmarks/gate-validate.sh [RUNS]      (default 3)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-3}"
