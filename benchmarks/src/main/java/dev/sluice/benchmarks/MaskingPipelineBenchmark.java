@@ -1,5 +1,6 @@
 package dev.sluice.benchmarks;
 
+import dev.sluice.harness.KafkaBroker;
 import dev.sluice.policy.pseudonym.KeysetFile;
 import dev.sluice.policy.pseudonym.MasterKey;
 import java.lang.management.ManagementFactory;
@@ -49,6 +50,11 @@ public final class MaskingPipelineBenchmark {
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String sinkKind = args.length > 2 ? args[2] : "blackhole";
+        if (!sinkKind.equals("blackhole") && !sinkKind.equals("kafka")) {
+            System.err.println("Invalid sink: " + sinkKind + ". Use blackhole or kafka.");
+            System.exit(2);
+        }
         if (System.getenv(MASTER_ENV) == null) {
             System.err.println(
                     "Set "
@@ -59,6 +65,8 @@ public final class MaskingPipelineBenchmark {
             System.exit(2);
         }
         Path dir = Files.createTempDirectory("sluice-pipeline-bench");
+        KafkaBroker kafka = sinkKind.equals("kafka") ? KafkaBroker.start(dir) : null;
+        Sink sink = new Sink(kafka);
         Path keys = dir.resolve("keys.properties");
         KeysetFile.addKey(keys, "default", MasterKey.fromEnvironment(MASTER_ENV, System::getenv));
         MiniCluster cluster =
@@ -72,8 +80,8 @@ public final class MaskingPipelineBenchmark {
         cluster.start();
         try {
             URI rest = cluster.getRestAddress().get();
-            run(rest, UNMASKED, rows / 10, keys);
-            run(rest, MASKED, rows / 10, keys);
+            run(rest, UNMASKED, rows / 10, keys, sink);
+            run(rest, MASKED, rows / 10, keys, sink);
             String[] selects = {UNMASKED, MASKED, MASKED_WITHOUT_KEYS, BUILT_INS};
             double[][] wall = new double[selects.length][rounds];
             double[][] cpu = new double[selects.length][rounds];
@@ -81,15 +89,15 @@ public final class MaskingPipelineBenchmark {
                 // rotate the order so that drift on a shared machine hits every variant
                 for (int k = 0; k < selects.length; k++) {
                     int v = (k + round) % selects.length;
-                    Throughput t = run(rest, selects[v], rows, keys);
+                    Throughput t = run(rest, selects[v], rows, keys, sink);
                     wall[v][round] = t.perWallSecond();
                     cpu[v][round] = t.perCpuSecond();
                 }
             }
             System.out.printf(
-                    "%nMasking pipeline benchmark: datagen -> blackhole, %,d rows per run,"
+                    "%nMasking pipeline benchmark: datagen -> %s, %,d rows per run,"
                             + " parallelism 1, %d rounds%n",
-                    rows, rounds);
+                    sink.describe(), rows, rounds);
             System.out.printf("unmasked:            %s%n", UNMASKED);
             System.out.printf("masked:              %s%n", MASKED);
             System.out.printf("masked without keys: %s%n", MASKED_WITHOUT_KEYS);
@@ -123,6 +131,9 @@ public final class MaskingPipelineBenchmark {
                     "goal: masked/unmasked >= 0.9 (ratios are medians of per-round ratios)");
         } finally {
             cluster.close();
+            if (kafka != null) {
+                kafka.close();
+            }
             Files.deleteIfExists(keys);
             Files.deleteIfExists(dir);
         }
@@ -161,7 +172,38 @@ public final class MaskingPipelineBenchmark {
      * Runs one job on the shared MiniCluster (through its REST endpoint; the classes are on the
      * cluster's class path, as it runs in this JVM).
      */
-    static Throughput run(URI rest, String select, long rows, Path keys) throws Exception {
+    /**
+     * Where the job writes: Flink's blackhole (the raw per-row cost of the functions) or a real
+     * Kafka topic in JSON, a new one per run (the cost inside a pipeline that does real I/O).
+     */
+    static final class Sink {
+        private final KafkaBroker kafka;
+        private int runs;
+
+        Sink(KafkaBroker kafka) {
+            this.kafka = kafka;
+        }
+
+        String describe() {
+            return kafka == null ? "blackhole" : "Kafka (JSON, one in-process broker)";
+        }
+
+        String options() throws Exception {
+            if (kafka == null) {
+                return "'connector' = 'blackhole'";
+            }
+            String topic = "bench-" + (++runs);
+            kafka.createTopics(1, topic);
+            return "'connector' = 'kafka', 'topic' = '"
+                    + topic
+                    + "', 'properties.bootstrap.servers' = '"
+                    + kafka.bootstrapServers()
+                    + "', 'format' = 'json', 'sink.delivery-guarantee' = 'at-least-once'";
+        }
+    }
+
+    static Throughput run(URI rest, String select, long rows, Path keys, Sink sink)
+            throws Exception {
         StreamExecutionEnvironment streams =
                 StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
         streams.setParallelism(1);
@@ -184,7 +226,9 @@ public final class MaskingPipelineBenchmark {
                         + " 'fields.card.length' = '19', 'fields.phone.length' = '12')");
         env.executeSql(
                 "CREATE TEMPORARY TABLE sink (id BIGINT, name STRING, email STRING, card STRING,"
-                        + " phone STRING, birth_date DATE) WITH ('connector' = 'blackhole')");
+                        + " phone STRING, birth_date DATE) WITH ("
+                        + sink.options()
+                        + ")");
         long cpuBefore = processCpuNanos();
         TableResult result = env.executeSql("INSERT INTO sink " + select + " FROM people");
         JobExecutionResult job = result.getJobClient().orElseThrow().getJobExecutionResult().get();
