@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError(
                     "Invalid --customers: " + customers + ". Seed at least 1 customer.");
         }
-        Path folder = workDir != null ? workDir : newWorkDir();
+        Path folder = newWorkDir(workDir != null ? workDir : Path.of(".sluice"));
         PaymentsDemo demo =
                 new PaymentsDemo(
                         new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
@@ -102,8 +102,10 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Path newWorkDir() throws Exception {
-        Path base = Path.of(".sluice");
+    /**
+     * A new folder inside {@code base}: the stack deletes its folder on close, never the user's.
+     */
+    private static Path newWorkDir(Path base) throws Exception {
         Files.createDirectories(base);
         return Files.createTempDirectory(base.toAbsolutePath(), "demo-");
     }

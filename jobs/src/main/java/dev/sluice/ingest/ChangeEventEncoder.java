@@ -31,6 +31,8 @@ final class ChangeEventEncoder {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
     private static final DateTimeFormatter ISO_TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+    // always with seconds: LocalTime.toString() writes 10:15, which Flink cannot parse
+    private static final DateTimeFormatter ISO_TIME = DateTimeFormatter.ISO_LOCAL_TIME;
 
     private ChangeEventEncoder() {}
 
@@ -130,10 +132,11 @@ final class ChangeEventEncoder {
                                 .toString());
             case "io.debezium.time.MicroTime":
                 return JSON.textNode(
-                        LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L).toString());
+                        ISO_TIME.format(
+                                LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L)));
             case "io.debezium.time.NanoTime":
                 return JSON.textNode(
-                        LocalTime.ofNanoOfDay(((Number) value).longValue()).toString());
+                        ISO_TIME.format(LocalTime.ofNanoOfDay(((Number) value).longValue())));
             default:
                 return null; // ZonedTimestamp, Json, Uuid, Enum...: their plain encoding is right
         }

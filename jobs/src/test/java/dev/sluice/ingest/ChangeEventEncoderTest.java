@@ -96,4 +96,13 @@ class ChangeEventEncoderTest {
         assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, 1.5).doubleValue())
                 .isEqualTo(1.5);
     }
+
+    @Test
+    void timesOnAWholeMinuteKeepTheirSeconds() {
+        Schema micros = SchemaBuilder.int64().name("io.debezium.time.MicroTime").build();
+
+        assertThat(ChangeEventEncoder.encode(micros, (10 * 3600L + 15 * 60) * 1_000_000L).asText())
+                .isEqualTo("10:15:00");
+        assertThat(ChangeEventEncoder.encode(micros, 1_500_000L).asText()).isEqualTo("00:00:01.5");
+    }
 }
