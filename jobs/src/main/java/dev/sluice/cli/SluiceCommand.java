@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             CancelCommand.class,
             DeployCommand.class,
             ClassifyCommand.class,
+            KeysCommand.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -33,7 +33,7 @@ public final class SluiceModuleFactory implements ModuleFactory {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Keyset file of the 'local-file' provider (made with KeysetFileTool). It"
+                            "Keyset file of the 'local-file' provider (made with sluice keys add). It"
                                     + " must be readable where queries are planned and where they run.");
 
     public static final ConfigOption<String> KEYS_MASTER_KEY_ENV =

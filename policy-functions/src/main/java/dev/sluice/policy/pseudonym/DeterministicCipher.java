@@ -37,7 +37,7 @@ public final class DeterministicCipher {
             throw new KeyUnavailableException(
                     "Key '"
                             + keyName
-                            + "' is not an AES-SIV keyset. Recreate it with KeysetFileTool.",
+                            + "' is not an AES-SIV keyset. Recreate it with sluice keys add.",
                     e);
         }
     }

@@ -97,7 +97,7 @@ public final class KeysetFile implements KeyProvider {
                             + path
                             + ". Known keys: "
                             + entries.keySet()
-                            + ". Add it with: KeysetFileTool add --file "
+                            + ". Add it with: sluice keys add --file "
                             + path
                             + " --name "
                             + keyName);
@@ -111,7 +111,7 @@ public final class KeysetFile implements KeyProvider {
                             + path
                             + " has no "
                             + purpose.id()
-                            + " keyset. Add one with KeysetFileTool add, under a new key name.");
+                            + " keyset. Add one with sluice keys add, under a new key name.");
         }
         if (masterKey == null) {
             masterKey = MasterKey.fromEnvironment(masterKeyEnv, environment);
@@ -210,7 +210,7 @@ public final class KeysetFile implements KeyProvider {
                             + path
                             + ": "
                             + e
-                            + ". Create it with KeysetFileTool add --file "
+                            + ". Create it with sluice keys add --file "
                             + path
                             + " --name default, or fix the path.",
                     e);
@@ -223,7 +223,7 @@ public final class KeysetFile implements KeyProvider {
                             + properties.getProperty("format")
                             + "'. Expected format="
                             + FORMAT
-                            + " (create files with KeysetFileTool).");
+                            + " (create files with sluice keys add).");
         }
         Map<String, Map<KeyPurpose, byte[]>> entries = new TreeMap<>();
         for (String property : properties.stringPropertyNames()) {

@@ -25,7 +25,7 @@ public final class KeysetFileFactory implements KeyProviderFactory {
                     "Missing keyset file: option '"
                             + KeysetFile.FILE_OPTION
                             + "' is not set. Set it to the path of a keyset file made with"
-                            + " KeysetFileTool, e.g. /etc/sluice/keys.properties.");
+                            + " sluice keys add, e.g. /etc/sluice/keys.properties.");
         }
         return KeysetFile.open(
                 Path.of(file),

@@ -41,7 +41,7 @@ public final class MasterKey {
                     "Missing master key: environment variable "
                             + envName
                             + " is not set. Set it to the base64 master key the keyset file was"
-                            + " created with (KeysetFileTool new-master-key makes one).");
+                            + " created with (sluice keys new-master-key makes one).");
         }
         byte[] bytes;
         try {
@@ -50,7 +50,7 @@ public final class MasterKey {
             throw new KeyUnavailableException(
                     "Invalid master key in environment variable "
                             + envName
-                            + ": not base64. Use the value printed by KeysetFileTool new-master-key.");
+                            + ": not base64. Use the value printed by sluice keys new-master-key.");
         }
         try {
             if (bytes.length != KEY_BYTES) {
@@ -60,7 +60,7 @@ public final class MasterKey {
                                 + ": "
                                 + bytes.length
                                 + " bytes. Use 32 random bytes, base64-encoded"
-                                + " (KeysetFileTool new-master-key).");
+                                + " (sluice keys new-master-key).");
             }
             return new MasterKey(envName, aesGcm(bytes));
         } finally {

@@ -47,7 +47,9 @@ public final class Pseudonymizer {
                     keyName, TinkPrimitives.primitive(keyset, Mac.class), jdkMac(keyset));
         } catch (GeneralSecurityException e) {
             throw new KeyUnavailableException(
-                    "Key '" + keyName + "' is not an HMAC keyset. Recreate it with KeysetFileTool.",
+                    "Key '"
+                            + keyName
+                            + "' is not an HMAC keyset. Recreate it with sluice keys add.",
                     e);
         }
     }

@@ -9,8 +9,6 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.mac.HmacKey;
 import com.google.crypto.tink.mac.HmacParameters;
 import com.google.crypto.tink.util.SecretBytes;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,51 +208,5 @@ class KeysetFileTest {
                 .hasMessageContaining("Key 'crm' already exists");
         assertThatThrownBy(() -> KeysetFile.addKey(file, "bad name", master))
                 .hasMessageStartingWith("Invalid key name: 'bad name'.");
-    }
-
-    @Test
-    void toolCreatesAndListsKeys() {
-        Path toolFile = dir.resolve("tool/keys.properties");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                KeysetFileTool.run(
-                        new String[] {
-                            "add", "--file", toolFile.toString(), "--name", "a", "--name", "b"
-                        },
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        ENVIRONMENT::get);
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        out.reset();
-        KeysetFileTool.run(
-                new String[] {"list", "--file", toolFile.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                ENVIRONMENT::get);
-        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly("a", "b");
-        out.reset();
-        KeysetFileTool.run(
-                new String[] {"new-master-key"},
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                ENVIRONMENT::get);
-        assertThat(Base64.getDecoder().decode(out.toString(StandardCharsets.UTF_8).trim()))
-                .hasSize(32);
-        assertThat(
-                        KeysetFileTool.run(
-                                new String[] {"add", "--file", toolFile.toString(), "--name", "c"},
-                                new PrintStream(out, true, StandardCharsets.UTF_8),
-                                new PrintStream(err, true, StandardCharsets.UTF_8),
-                                Map.<String, String>of()::get))
-                .isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing master key");
-        assertThat(
-                        KeysetFileTool.run(
-                                new String[] {"frobnicate"},
-                                new PrintStream(out, true, StandardCharsets.UTF_8),
-                                new PrintStream(err, true, StandardCharsets.UTF_8),
-                                ENVIRONMENT::get))
-                .isEqualTo(2);
     }
 }
