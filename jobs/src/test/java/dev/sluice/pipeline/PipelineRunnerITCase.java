@@ -73,6 +73,9 @@ class PipelineRunnerITCase {
             assertThat(graph.getJobName()).isEqualTo("fan_out");
             assertThat(graph.getCheckpointCoordinatorConfiguration().getCheckpointInterval())
                     .isEqualTo(1500);
+            assertThat(graph.getArchivedExecutionConfig().getObjectReuseEnabled())
+                    .as("Sluice's default, see PipelineRunner#applyDefaults")
+                    .isTrue();
             List<AccessExecutionJobVertex> vertices =
                     StreamSupport.stream(graph.getVerticesTopologically().spliterator(), false)
                             .map(AccessExecutionJobVertex.class::cast)
