@@ -1,6 +1,5 @@
 package dev.sluice.udf;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -32,8 +31,10 @@ final class CallRules {
     }
 
     /**
-     * @param internalStrings whether the value argument and the result, when character strings, use
-     *     Flink's internal {@code StringData} rather than {@code String}
+     * @param internalStringResult whether a character string result is Flink's internal {@code
+     *     StringData} (the function makes UTF-8 bytes itself) rather than {@code String}. Arguments
+     *     always arrive as {@code String}: for an internal argument type Flink deep-copies the
+     *     value before every call, which costs more than it saves.
      */
     static TypeInference inference(
             int minArguments,
@@ -41,7 +42,7 @@ final class CallRules {
             List<Signature.Argument> signature,
             Consumer<CallContext> check,
             Function<CallContext, DataType> output,
-            boolean internalStrings) {
+            boolean internalStringResult) {
         return TypeInference.newBuilder()
                 .inputTypeStrategy(
                         new InputTypeStrategy() {
@@ -61,12 +62,7 @@ final class CallRules {
                                     }
                                     return Optional.empty();
                                 }
-                                if (!internalStrings) {
-                                    return Optional.of(call.getArgumentDataTypes());
-                                }
-                                List<DataType> types = new ArrayList<>(call.getArgumentDataTypes());
-                                types.set(0, MaskingFunction.internalStrings(types.get(0)));
-                                return Optional.of(types);
+                                return Optional.of(call.getArgumentDataTypes());
                             }
 
                             @Override
@@ -78,7 +74,7 @@ final class CallRules {
                 .outputTypeStrategy(
                         call ->
                                 Optional.of(
-                                        internalStrings
+                                        internalStringResult
                                                 ? MaskingFunction.internalStrings(
                                                         output.apply(call))
                                                 : output.apply(call)))

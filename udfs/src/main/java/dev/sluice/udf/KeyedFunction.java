@@ -63,10 +63,10 @@ public abstract class KeyedFunction extends ScalarFunction implements Specialize
     abstract LogicalTypeFamily[] supportedFamilies();
 
     /**
-     * Whether eval takes and returns Flink's internal {@link
-     * org.apache.flink.table.data.StringData} instead of String, to skip UTF-8 decoding per row.
+     * Whether eval returns Flink's internal {@link org.apache.flink.table.data.StringData} instead
+     * of String, for results the function already has as UTF-8 bytes.
      */
-    boolean internalStrings() {
+    boolean internalStringResult() {
         return false;
     }
 
@@ -113,7 +113,7 @@ public abstract class KeyedFunction extends ScalarFunction implements Specialize
                     }
                 },
                 CallRules::stringLike,
-                internalStrings());
+                internalStringResult());
     }
 
     /** With module options the keyset file is readable here: an unknown name fails planning. */
@@ -130,7 +130,7 @@ public abstract class KeyedFunction extends ScalarFunction implements Specialize
                                 + keys
                                 + " has "
                                 + keys.keyNames()
-                                + ". Add the key with KeysetFileTool add, or use one of these.");
+                                + ". Add the key with sluice keys add, or use one of these.");
             }
         } catch (KeyUnavailableException e) {
             throw new ValidationException(name + "(…, '" + key + "'): " + e.getMessage());

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.table.functions.SpecializedFunction;
@@ -30,7 +29,9 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  * A mask function ({@code mask}, {@code mask_show_last_n}, their {@code _strict} variants...): the
  * value keeps its type (STRING, CHAR, VARCHAR, TINYINT, SMALLINT, INT, BIGINT, and DATE for {@code
  * mask}); NULL gives NULL. The literal options are read once at planning time ({@link
- * SpecializedFunction}), so rows pay only for the masking itself.
+ * SpecializedFunction}), so rows pay only for the masking itself. Strings arrive and leave as
+ * {@code String}: Flink hands over the Java string a source decoded without copying it, while for
+ * an internal {@code StringData} argument it would deep-copy every value before the call.
  */
 public abstract class MaskingFunction extends ScalarFunction implements SpecializedFunction {
     private static final long serialVersionUID = 1L;
@@ -83,15 +84,7 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
         } else {
             m = arguments.fromValues(Arrays.asList(args).subList(1, args.length));
         }
-        if (value instanceof BinaryStringData s && s.getJavaObject() != null) {
-            // still a Java string (e.g. from a generator): mask it and stay lazy, no UTF-8 at all
-            return StringData.fromString(m.mask(s.getJavaObject()));
-        } else if (value instanceof StringData s) {
-            byte[] masked = m.maskAscii(s.toBytes());
-            return masked != null
-                    ? StringData.fromBytes(masked)
-                    : StringData.fromString(m.mask(s.toString()));
-        } else if (value instanceof String s) {
+        if (value instanceof String s) {
             return m.mask(s);
         } else if (value instanceof Integer i) {
             return m.mask(i.intValue());
@@ -112,8 +105,7 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         return TypeInference.newBuilder()
                 .inputTypeStrategy(new MaskInputStrategy())
-                .outputTypeStrategy(
-                        call -> Optional.of(internalStrings(call.getArgumentDataTypes().get(0))))
+                .outputTypeStrategy(call -> Optional.of(call.getArgumentDataTypes().get(0)))
                 .build();
     }
 
@@ -140,9 +132,8 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
                 }
                 return Optional.empty();
             }
-            List<DataType> types = new ArrayList<>(call.getArgumentDataTypes());
-            types.set(0, internalStrings(types.get(0)));
-            return Optional.of(types);
+            // strings arrive as String: for StringData Flink would deep-copy every value first
+            return Optional.of(call.getArgumentDataTypes());
         }
 
         @Override
@@ -161,10 +152,7 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
         }
     }
 
-    /**
-     * Strings travel as Flink's internal UTF-8 {@link StringData}: ASCII values are then masked
-     * byte by byte without decoding and encoding a Java string per row.
-     */
+    /** {@code type} bridged to Flink's internal UTF-8 {@link StringData} when it is a string. */
     static DataType internalStrings(DataType type) {
         return type.getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING)
                 ? type.bridgedTo(StringData.class)

@@ -53,15 +53,13 @@ public final class PseudonymizeFunction extends KeyedFunction {
         if (value == null) {
             return null;
         }
-        byte[] utf8 =
-                value instanceof StringData s
-                        ? s.toBytes()
-                        : value.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = value.toString().getBytes(StandardCharsets.UTF_8);
+        // base64url: ASCII bytes that need no encoding on their way to the sink
         return StringData.fromBytes(pseudonymizer.pseudonymizeUtf8(utf8));
     }
 
     @Override
-    boolean internalStrings() {
+    boolean internalStringResult() {
         return true;
     }
 }

@@ -43,6 +43,9 @@ public final class HiveMasker implements ValueMasker {
     private final int month;
     private final int year;
 
+    /** The fast path for ASCII values, when every replacement is ASCII too; else null. */
+    private final AsciiMask ascii;
+
     private HiveMasker(Builder b) {
         this.region = b.region;
         this.charCount = b.charCount;
@@ -54,6 +57,15 @@ public final class HiveMasker implements ValueMasker {
         this.day = b.day;
         this.month = b.month;
         this.year = b.year;
+        this.ascii = asciiReplacements() ? new AsciiMask(asciiTable()) : null;
+    }
+
+    private byte[] asciiTable() {
+        byte[] table = new byte[128];
+        for (char c = 0; c < 128; c++) {
+            table[c] = (byte) replacement(c);
+        }
+        return table;
     }
 
     /** A masker of {@code region} with every argument at Hive's default. */
@@ -76,6 +88,17 @@ public final class HiveMasker implements ValueMasker {
         if (value == null) {
             return null;
         }
+        if (ascii != null) {
+            String masked = ascii.apply(value, region, charCount);
+            if (masked != null) {
+                return masked;
+            }
+        }
+        return maskPerChar(value);
+    }
+
+    /** The general path: per UTF-16 unit, as Hive does. */
+    String maskPerChar(String value) {
         char[] chars = value.toCharArray();
         int length = chars.length;
         for (int i = 0; i < length; i++) {
@@ -84,23 +107,6 @@ public final class HiveMasker implements ValueMasker {
             }
         }
         return new String(chars);
-    }
-
-    @Override
-    public byte[] maskAscii(byte[] utf8) {
-        if (!asciiReplacements()) {
-            return null;
-        }
-        int length = utf8.length;
-        byte[] out = new byte[length];
-        for (int i = 0; i < length; i++) {
-            byte b = utf8[i];
-            if (b < 0) {
-                return null;
-            }
-            out[i] = region.masks(i, length, charCount) ? (byte) replacement((char) b) : b;
-        }
-        return out;
     }
 
     private boolean asciiReplacements() {

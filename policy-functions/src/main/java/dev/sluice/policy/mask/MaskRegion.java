@@ -36,6 +36,31 @@ public enum MaskRegion {
      * Whether position {@code index} (0 = first character, or most significant digit) of a value of
      * {@code length} positions is masked.
      */
+    /**
+     * The first masked position of a value of {@code length} positions (masked ones are
+     * contiguous).
+     */
+    int firstMasked(int length, int charCount) {
+        return switch (this) {
+            case ALL, FIRST_N, SHOW_LAST_N -> 0;
+            case LAST_N -> clamp(length - charCount, length);
+            case SHOW_FIRST_N -> clamp(charCount, length);
+        };
+    }
+
+    /** The position after the last masked one; no position is masked when it is not above first. */
+    int endMasked(int length, int charCount) {
+        return switch (this) {
+            case ALL, LAST_N, SHOW_FIRST_N -> length;
+            case FIRST_N -> clamp(charCount, length);
+            case SHOW_LAST_N -> clamp(length - charCount, length);
+        };
+    }
+
+    private static int clamp(int position, int length) {
+        return Math.max(0, Math.min(position, length));
+    }
+
     boolean masks(int index, int length, int charCount) {
         return switch (this) {
             case ALL -> true;

@@ -16,6 +16,7 @@ public final class StrictMasker implements ValueMasker {
     private final MaskRegion region;
     private final int charCount;
     private final HiveMasker numbers;
+    private final AsciiMask ascii;
 
     private StrictMasker(MaskRegion region, int charCount) {
         this.region = Objects.requireNonNull(region, "region");
@@ -33,6 +34,11 @@ public final class StrictMasker implements ValueMasker {
             builder.charCount(charCount);
         }
         this.numbers = builder.build();
+        byte[] table = new byte[128];
+        for (char c = 0; c < 128; c++) {
+            table[c] = (byte) replacement(c);
+        }
+        this.ascii = new AsciiMask(table);
     }
 
     /**
@@ -56,6 +62,12 @@ public final class StrictMasker implements ValueMasker {
         if (value == null) {
             return null;
         }
+        String masked = ascii.apply(value, region, charCount);
+        return masked != null ? masked : maskPerCodePoint(value);
+    }
+
+    /** The general path: per code point. */
+    String maskPerCodePoint(String value) {
         int length = value.codePointCount(0, value.length());
         StringBuilder out = new StringBuilder(value.length());
         int index = 0;
@@ -69,20 +81,6 @@ public final class StrictMasker implements ValueMasker {
             }
         }
         return out.toString();
-    }
-
-    @Override
-    public byte[] maskAscii(byte[] utf8) {
-        int length = utf8.length;
-        byte[] out = new byte[length];
-        for (int i = 0; i < length; i++) {
-            byte b = utf8[i];
-            if (b < 0) {
-                return null;
-            }
-            out[i] = region.masks(i, length, charCount) ? (byte) replacement(b) : b;
-        }
-        return out;
     }
 
     private static char replacement(int codePoint) {

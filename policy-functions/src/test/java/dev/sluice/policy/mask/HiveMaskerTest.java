@@ -147,28 +147,36 @@ class HiveMaskerTest {
     }
 
     @Test
-    void asciiBytePathMatchesStringPathAndDefersOtherwise() {
-        for (ValueMasker masker :
-                new ValueMasker[] {
-                    HiveMasker.of(MaskRegion.SHOW_LAST_N),
-                    HiveMasker.builder(MaskRegion.ALL).other('*').build(),
-                    StrictMasker.of(MaskRegion.FIRST_N, 6)
-                }) {
-            byte[] ascii = CARD.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            assertThat(
-                            new String(
-                                    masker.maskAscii(ascii),
-                                    java.nio.charset.StandardCharsets.US_ASCII))
-                    .isEqualTo(masker.mask(CARD));
-            assertThat(masker.maskAscii("Zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .isNull();
+    void asciiFastPathGivesWhatThePerCharacterPathGives() {
+        java.util.Random random = new java.util.Random(42);
+        for (MaskRegion region : MaskRegion.values()) {
+            for (int charCount : new int[] {0, 1, 4, 30}) {
+                HiveMasker.Builder hive = HiveMasker.builder(region).other('*');
+                if (region.hasCharCount()) {
+                    hive.charCount(charCount);
+                }
+                HiveMasker masker = hive.build();
+                StrictMasker strict = StrictMasker.of(region, charCount);
+                for (int n = 0; n < 200; n++) {
+                    char[] chars = new char[random.nextInt(25)];
+                    for (int i = 0; i < chars.length; i++) {
+                        chars[i] = (char) random.nextInt(128);
+                    }
+                    String value = new String(chars);
+                    assertThat(masker.mask(value))
+                            .as("%s(%d) of %s", region, charCount, value)
+                            .isEqualTo(masker.maskPerChar(value));
+                    assertThat(strict.mask(value))
+                            .as("strict %s(%d) of %s", region, charCount, value)
+                            .isEqualTo(strict.maskPerCodePoint(value));
+                }
+            }
         }
-        assertThat(
-                        HiveMasker.builder(MaskRegion.ALL)
-                                .upper('Ü')
-                                .build()
-                                .maskAscii(new byte[] {'A'}))
-                .isNull();
+        // not ASCII, or a replacement that is not: the per-character path decides
+        assertThat(HiveMasker.of(MaskRegion.ALL).mask("Zoë")).isEqualTo("Xxx");
+        assertThat(HiveMasker.builder(MaskRegion.ALL).upper('Ü').build().mask("Ab"))
+                .isEqualTo("Üx");
+        assertThat(StrictMasker.of(MaskRegion.SHOW_LAST_N, 2).mask("Zoë-1")).isEqualTo("Xxx-1");
     }
 
     @Test
