@@ -3,7 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.testing.Await;
+import dev.sluice.harness.Await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -170,9 +170,10 @@ class RunCommandITCase {
     private static void awaitRunning(Path output) throws Exception {
         Pattern started = Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)");
         Matcher matcher =
-                Await.until(
+                Await.value(
                         "the run to print its job and web UI in " + output,
                         Duration.ofSeconds(120),
+                        IOException.class,
                         () -> {
                             Matcher m = started.matcher(Files.readString(output));
                             return m.find() ? m : null;
@@ -187,6 +188,7 @@ class RunCommandITCase {
         Await.until(
                 "a completed checkpoint at " + checkpoints,
                 Duration.ofSeconds(120),
+                IOException.class,
                 () -> {
                     String body =
                             http.send(
@@ -194,13 +196,11 @@ class RunCommandITCase {
                                             HttpResponse.BodyHandlers.ofString())
                                     .body();
                     return new ObjectMapper()
-                                            .readTree(body)
-                                            .path("counts")
-                                            .path("completed")
-                                            .asInt()
-                                    > 0
-                            ? true
-                            : null;
+                                    .readTree(body)
+                                    .path("counts")
+                                    .path("completed")
+                                    .asInt()
+                            > 0;
                 });
     }
 }
