@@ -70,7 +70,9 @@ final class DemoCommand implements Callable<Integer> {
                             demo.requestStop();
                             try {
                                 // let the demo print its final figures and stop everything
-                                finished.await(60, TimeUnit.SECONDS);
+                                finished.await(
+                                        PaymentsDemo.STOP_TIMEOUT.toMillis(),
+                                        TimeUnit.MILLISECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
@@ -82,6 +84,11 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs and returns now that the demo finished
+            }
         }
     }
 
