@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.harness.Await;
+import dev.sluice.testing.SluiceProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,30 +126,8 @@ class RunCommandITCase {
 
     private static Process start(Path file, Path work, Path output, String... extra)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx768m");
-        for (String open :
-                new String[] {
-                    "java.lang",
-                    "java.util",
-                    "java.nio",
-                    "java.lang.invoke",
-                    "java.net",
-                    "java.io",
-                    "sun.nio.ch",
-                    "java.util.concurrent"
-                }) {
-            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
-        }
-        command.add("-Dsluice.log.file=" + work.resolve("sluice.log"));
-        command.add(
-                "-Dlog4j.configurationFile="
-                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
-                                .toAbsolutePath()
-                                .toUri());
-        command.add("dev.sluice.cli.SluiceCommand");
-        command.addAll(
+        List<String> args = new ArrayList<>();
+        args.addAll(
                 List.of(
                         "run",
                         file.toString(),
@@ -158,12 +137,8 @@ class RunCommandITCase {
                         "RATE=50",
                         "--work-dir",
                         work.toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(output.toFile());
-        return builder.start();
+        args.addAll(List.of(extra));
+        return SluiceProcess.start("768m", output, work.resolve("sluice.log"), args);
     }
 
     /** Waits until the job printed by the run is RUNNING with a completed checkpoint. */
