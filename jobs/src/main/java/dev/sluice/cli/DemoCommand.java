@@ -64,24 +64,39 @@ final class DemoCommand implements Callable<Integer> {
                 new PaymentsDemo(
                         new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
         CountDownLatch finished = new CountDownLatch(1);
-        Thread onCtrlC =
+        // other ways the JVM ends (SIGHUP, System.exit): the demo still gets to stop everything
+        Thread onShutdown =
                 new Thread(
                         () -> {
                             demo.requestStop();
                             try {
-                                // let the demo print its final figures and stop everything
-                                finished.await(60, TimeUnit.SECONDS);
+                                finished.await(
+                                        PaymentsDemo.STOP_TIMEOUT.toMillis(),
+                                        TimeUnit.MILLISECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
                         },
                         "sluice-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try {
+        Runtime.getRuntime().addShutdownHook(onShutdown);
+        try (StopSignals signals =
+                StopSignals.install(
+                        () -> {
+                            System.out.println(
+                                    System.lineSeparator()
+                                            + "Stopping early; a second Ctrl-C quits without the final"
+                                            + " figures ...");
+                            demo.requestStop();
+                        })) {
             demo.run();
             return ExitCodes.OK;
         } finally {
             finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onShutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs and returns now that the demo finished
+            }
         }
     }
 

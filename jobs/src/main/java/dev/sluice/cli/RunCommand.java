@@ -25,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice run FILE}: runs one pipeline in a local Flink cluster with its web UI. */
@@ -45,15 +44,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The pipeline file.")
-    Path file;
-
-    @Option(
-            names = "--catalog",
-            paramLabel = "DIR",
-            description =
-                    "Folder of the shared catalog files (default: sql/catalog when it exists).")
-    Path catalog;
+    @Mixin PipelineFileOptions pipelineFile;
 
     @Option(
             names = "--work-dir",
@@ -68,17 +59,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             description = "Start from this savepoint (printed by an earlier Ctrl-C).")
     String fromSavepoint;
 
-    @Mixin VariableOptions variableOptions;
-
-    @Mixin GateOptions gateOptions;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        var variables = variableOptions.resolve(System.getenv(), dev.sluice.sql.Variables.empty());
-        PipelineArguments.Loaded loaded = PipelineArguments.load(file, catalog, variables);
-        gateOptions.requirePass(loaded, variables, file, "run", out, spec.commandLine().getErr());
-        Pipeline pipeline = loaded.pipeline();
+        PipelineFileOptions.Checked checked = pipelineFile.loadAndGate("run");
+        var variables = checked.variables();
+        Pipeline pipeline = checked.loaded().pipeline();
         String name = pipeline.metadata().name();
         Path work = (workDir != null ? workDir : Path.of(".sluice", "run", name)).toAbsolutePath();
         Path savepoints = work.resolve("savepoints");

@@ -27,7 +27,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice submit FILE --rest URL}: ships a pipeline to a running Flink session cluster. */
@@ -51,15 +50,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The pipeline file.")
-    Path file;
-
-    @Option(
-            names = "--catalog",
-            paramLabel = "DIR",
-            description =
-                    "Folder of the shared catalog files (default: sql/catalog when it exists).")
-    Path catalog;
+    @Mixin PipelineFileOptions pipelineFile;
 
     @Option(
             names = "--jar",
@@ -72,21 +63,16 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Mixin RestOptions restOptions;
 
-    @Mixin VariableOptions variableOptions;
-
-    @Mixin GateOptions gateOptions;
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         FlinkRestClient client = restOptions.client();
-        Variables variables = variableOptions.resolve(System.getenv(), Variables.empty());
-        // everything that can be checked locally is, before the cluster is touched
-        PipelineArguments.Loaded loaded = PipelineArguments.load(file, catalog, variables);
+        // everything that can be checked locally is, the policy gate too (offline), before the
+        // cluster is touched
+        PipelineFileOptions.Checked checked = pipelineFile.loadAndGate("submit");
+        Variables variables = checked.variables();
+        PipelineArguments.Loaded loaded = checked.loaded();
         Pipeline pipeline = loaded.pipeline();
-        // the policy gate, offline, before anything reaches the cluster
-        gateOptions.requirePass(
-                loaded, variables, file, "submit", out, spec.commandLine().getErr());
         Path jobJar = jobJar();
         List<String> programArgs = programArgs(loaded, variables);
 
@@ -120,7 +106,7 @@ final class SubmitCommand implements Callable<Integer> {
                     e,
                     variables,
                     "Nothing was started; `sluice validate "
-                            + file
+                            + pipelineFile.file
                             + "` checks the files offline.");
         }
     }

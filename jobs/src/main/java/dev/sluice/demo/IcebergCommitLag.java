@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Types;
 
@@ -24,6 +26,7 @@ final class IcebergCommitLag implements AutoCloseable {
     private final String timeColumn;
     private final List<Long> lagsMillis = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Thread thread;
     private long lastSnapshotId = -1;
 
@@ -35,8 +38,16 @@ final class IcebergCommitLag implements AutoCloseable {
         thread.start();
     }
 
-    /** Lags measured so far, in commit order. */
+    /**
+     * Lags measured so far, in commit order. Throws if measuring failed (other than the table not
+     * existing yet); measuring stops at the first failure.
+     */
     List<Long> lagsMillis() {
+        RuntimeException failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException(
+                    "Measuring the Iceberg commit lag failed: " + failed.getMessage(), failed);
+        }
         synchronized (lagsMillis) {
             return new ArrayList<>(lagsMillis);
         }
@@ -52,8 +63,11 @@ final class IcebergCommitLag implements AutoCloseable {
                     watched.refresh();
                 }
                 measureNewSnapshots(watched);
-            } catch (RuntimeException notYetCreated) {
+            } catch (NoSuchTableException notYetCreated) {
                 watched = null;
+            } catch (RuntimeException e) {
+                failure.set(e);
+                return;
             }
             try {
                 Thread.sleep(250); // polling the catalog, not pacing a test

@@ -1,10 +1,12 @@
 package dev.sluice.demo;
 
+import dev.sluice.harness.Await;
 import dev.sluice.harness.EmbeddedStack;
 import dev.sluice.local.LocalFlinkCluster;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
@@ -29,8 +32,16 @@ public final class PaymentsDemo {
     public record Settings(
             Duration duration, int transactionsPerSecond, int customers, Path workDir) {}
 
+    /**
+     * How long {@link #run()} takes at most to return after {@link #requestStop()} while nothing
+     * hangs: the traffic stops, the final figures print without waiting for Iceberg to catch up,
+     * the jobs are cancelled (within {@link RunningJobs#CANCEL_TIMEOUT}) and the stack closes.
+     */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
     private static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration TRAFFIC_STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Settings settings;
     private final PrintStream out;
@@ -42,7 +53,10 @@ public final class PaymentsDemo {
         this.out = out;
     }
 
-    /** Asks a running demo to stop early (Ctrl-C); it still shows its final figures. */
+    /**
+     * Asks a running demo to stop early (Ctrl-C): it stops the traffic, skips waiting for Iceberg
+     * to catch up, still shows its final figures and returns within {@link #STOP_TIMEOUT}.
+     */
     public void requestStop() {
         stopRequested.set(true);
     }
@@ -64,16 +78,34 @@ public final class PaymentsDemo {
             out.printf(
                     "Created database '%s' with %s%n",
                     PaymentsDatabase.NAME, scenario.traffic().rowChangesByTable());
-            long jobsStarted = System.nanoTime();
+            if (stopRequested.get()) {
+                out.println("Stop requested; the jobs are not started.");
+            } else {
+                runJobs(scenario, stack, flink, started);
+            }
+        }
+        out.println("Stopped the jobs and the embedded stack. Nothing is left running.");
+    }
 
-            JobClient ingest = scenario.startIngest(flink.environment(new Configuration()));
+    /** Starts the jobs, drives traffic and reports; the jobs end before this returns or throws. */
+    private void runJobs(
+            PaymentsScenario scenario, EmbeddedStack stack, LocalFlinkCluster flink, long started)
+            throws Exception {
+        long jobsStarted = System.nanoTime();
+        try (RunningJobs jobs = new RunningJobs(out)) {
+            JobClient ingest =
+                    jobs.add(
+                            "ingest", scenario.startIngest(flink.environment(new Configuration())));
             out.println(
                     "Ingest job "
                             + ingest.getJobID()
                             + ": "
                             + PaymentsDatabase.TABLES
                             + " → staging topics");
-            JobClient pipeline = scenario.startPipeline(flink.environment(new Configuration()));
+            JobClient pipeline =
+                    jobs.add(
+                            "pipeline",
+                            scenario.startPipeline(flink.environment(new Configuration())));
             out.println("Pipeline job " + pipeline.getJobID() + ": " + PaymentsScenario.PIPELINE);
             out.printf(
                     "Jobs submitted after %.1f s (startup %.1f s in all). Driving %d"
@@ -98,17 +130,21 @@ public final class PaymentsDemo {
                 commitLag = lag;
                 driveTraffic(scenario, stack, staging);
                 out.println();
-                out.println("Traffic stopped; waiting for Iceberg to catch up with Postgres ...");
-                boolean caughtUp = awaitCatchUp(scenario, stack);
-                report(scenario, stack, staging, caughtUp ? "final" : "final (still catching up)");
+                String title;
+                if (stopRequested.get()) {
+                    out.println(
+                            "Stopped early; not waiting for Iceberg to catch up with Postgres.");
+                    title = "final (stopped early)";
+                } else {
+                    out.println(
+                            "Traffic stopped; waiting for Iceberg to catch up with Postgres ...");
+                    title = awaitCatchUp(scenario, stack) ? "final" : "final (still catching up)";
+                }
+                report(scenario, stack, staging, title);
                 printLag();
                 printMaskedRows(stack);
-            } finally {
-                pipeline.cancel().get(30, TimeUnit.SECONDS);
-                ingest.cancel().get(30, TimeUnit.SECONDS);
             }
         }
-        out.println("Stopped the jobs and the embedded stack. Nothing is left running.");
     }
 
     private static double seconds(long sinceNanos) {
@@ -118,6 +154,7 @@ public final class PaymentsDemo {
     private void driveTraffic(
             PaymentsScenario scenario, EmbeddedStack stack, StagingTopicCounter staging)
             throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Exception> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         long deadline = System.nanoTime() + settings.duration().toNanos();
@@ -128,7 +165,9 @@ public final class PaymentsDemo {
                                     TimeUnit.SECONDS.toNanos(1) / settings.transactionsPerSecond();
                             long next = System.nanoTime();
                             try (Connection connection = scenario.connect()) {
-                                while (!stopRequested.get() && System.nanoTime() < deadline) {
+                                while (writing.get()
+                                        && !stopRequested.get()
+                                        && System.nanoTime() < deadline) {
                                     scenario.traffic().step(connection);
                                     next += interval;
                                     long wait = next - System.nanoTime();
@@ -144,41 +183,63 @@ public final class PaymentsDemo {
                             }
                         },
                         "demo-traffic");
+        // never keeps the JVM alive, should it hang in a database call
+        writer.setDaemon(true);
         writer.start();
-        long lastChanges = scenario.traffic().rowChanges();
-        long lastTick = System.nanoTime();
-        while (!done.await(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
-            long now = System.nanoTime();
-            long changes = scenario.traffic().rowChanges();
-            out.printf(
-                    "%n%s  %,d row changes committed (%.0f/s)%n",
-                    Instant.now().toString().substring(11, 19),
-                    changes,
-                    (changes - lastChanges) / ((now - lastTick) / 1e9));
-            lastChanges = changes;
-            lastTick = now;
-            report(scenario, stack, staging, null);
+        try {
+            long lastChanges = scenario.traffic().rowChanges();
+            long lastTick = System.nanoTime();
+            while (!done.await(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                long changes = scenario.traffic().rowChanges();
+                out.printf(
+                        "%n%s  %,d row changes committed (%.0f/s)%n",
+                        Instant.now().toString().substring(11, 19),
+                        changes,
+                        (changes - lastChanges) / ((now - lastTick) / 1e9));
+                lastChanges = changes;
+                lastTick = now;
+                report(scenario, stack, staging, null);
+            }
+        } finally {
+            // also when reporting failed: no transaction is written once this returns
+            writing.set(false);
+            writer.join(TRAFFIC_STOP_TIMEOUT.toMillis());
         }
         if (failure.get() != null) {
             throw failure.get();
         }
     }
 
+    /**
+     * Waits until every Iceberg table has as many rows as its Postgres table; false when that takes
+     * longer than {@link #CATCH_UP_DEADLINE} or a stop is requested meanwhile.
+     */
     private boolean awaitCatchUp(PaymentsScenario scenario, EmbeddedStack stack) throws Exception {
-        long deadline = System.nanoTime() + CATCH_UP_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean equal = true;
-            for (String table : PaymentsScenario.SOURCE_TABLES) {
-                equal &=
-                        scenario.postgresRows(table)
-                                == stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table));
-            }
-            if (equal) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
+        try {
+            return Await.value(
+                    "Iceberg to catch up with Postgres",
+                    CATCH_UP_DEADLINE,
+                    () -> {
+                        if (icebergMatchesPostgres(scenario, stack)) {
+                            return true;
+                        }
+                        return stopRequested.get() ? false : null;
+                    });
+        } catch (TimeoutException stillCatchingUp) {
+            return false;
         }
-        return false;
+    }
+
+    private static boolean icebergMatchesPostgres(PaymentsScenario scenario, EmbeddedStack stack)
+            throws SQLException {
+        for (String table : PaymentsScenario.SOURCE_TABLES) {
+            if (scenario.postgresRows(table)
+                    != stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void report(

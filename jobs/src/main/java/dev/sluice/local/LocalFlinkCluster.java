@@ -40,8 +40,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
                                 .setNumSlotsPerTaskManager(slots)
                                 .build());
         cluster.start();
-        URI webUi = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
-        return new LocalFlinkCluster(cluster, webUi);
+        try {
+            URI webUi = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+            return new LocalFlinkCluster(cluster, webUi);
+        } catch (Exception e) {
+            try {
+                cluster.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /** The address of the Flink web UI (and REST API). */

@@ -3,7 +3,8 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.testing.Await;
+import dev.sluice.harness.Await;
+import dev.sluice.testing.SluiceProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,30 +126,8 @@ class RunCommandITCase {
 
     private static Process start(Path file, Path work, Path output, String... extra)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx768m");
-        for (String open :
-                new String[] {
-                    "java.lang",
-                    "java.util",
-                    "java.nio",
-                    "java.lang.invoke",
-                    "java.net",
-                    "java.io",
-                    "sun.nio.ch",
-                    "java.util.concurrent"
-                }) {
-            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
-        }
-        command.add("-Dsluice.log.file=" + work.resolve("sluice.log"));
-        command.add(
-                "-Dlog4j.configurationFile="
-                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
-                                .toAbsolutePath()
-                                .toUri());
-        command.add("dev.sluice.cli.SluiceCommand");
-        command.addAll(
+        List<String> args = new ArrayList<>();
+        args.addAll(
                 List.of(
                         "run",
                         file.toString(),
@@ -158,21 +137,18 @@ class RunCommandITCase {
                         "RATE=50",
                         "--work-dir",
                         work.toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(output.toFile());
-        return builder.start();
+        args.addAll(List.of(extra));
+        return SluiceProcess.start("768m", output, work.resolve("sluice.log"), args);
     }
 
     /** Waits until the job printed by the run is RUNNING with a completed checkpoint. */
     private static void awaitRunning(Path output) throws Exception {
         Pattern started = Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)");
         Matcher matcher =
-                Await.until(
+                Await.value(
                         "the run to print its job and web UI in " + output,
                         Duration.ofSeconds(120),
+                        IOException.class,
                         () -> {
                             Matcher m = started.matcher(Files.readString(output));
                             return m.find() ? m : null;
@@ -187,6 +163,7 @@ class RunCommandITCase {
         Await.until(
                 "a completed checkpoint at " + checkpoints,
                 Duration.ofSeconds(120),
+                IOException.class,
                 () -> {
                     String body =
                             http.send(
@@ -194,13 +171,11 @@ class RunCommandITCase {
                                             HttpResponse.BodyHandlers.ofString())
                                     .body();
                     return new ObjectMapper()
-                                            .readTree(body)
-                                            .path("counts")
-                                            .path("completed")
-                                            .asInt()
-                                    > 0
-                            ? true
-                            : null;
+                                    .readTree(body)
+                                    .path("counts")
+                                    .path("completed")
+                                    .asInt()
+                            > 0;
                 });
     }
 }

@@ -2,9 +2,9 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.harness.Await;
 import dev.sluice.pipeline.FlinkRestClient;
 import dev.sluice.pipeline.PipelineJob;
-import dev.sluice.testing.Await;
 import dev.sluice.testing.StandaloneFlinkCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -113,9 +113,10 @@ class SubmitCommandITCase {
     }
 
     private static String awaitState(String jobId, String state) throws Exception {
-        return Await.until(
+        return Await.value(
                 "job " + jobId + " " + state,
                 Duration.ofSeconds(120),
+                IOException.class,
                 () ->
                         state.equals(cluster.get("jobs/" + jobId).path("state").asText())
                                 ? state
@@ -136,14 +137,13 @@ class SubmitCommandITCase {
         Await.until(
                 "a completed checkpoint of " + jobId,
                 Duration.ofSeconds(60),
+                IOException.class,
                 () ->
                         cluster.get("jobs/" + jobId + "/checkpoints")
-                                                .path("counts")
-                                                .path("completed")
-                                                .asInt()
-                                        > 0
-                                ? true
-                                : null);
+                                        .path("counts")
+                                        .path("completed")
+                                        .asInt()
+                                > 0);
         Path savepoints = dir.resolve("savepoints");
         Run cancel =
                 sluice(
@@ -214,7 +214,8 @@ class SubmitCommandITCase {
         Await.until(
                 "job " + jobId + " ended",
                 Duration.ofSeconds(120),
-                () -> Set.of("CANCELED", "FAILED").contains(client.jobState(jobId)) ? true : null);
+                IOException.class,
+                () -> Set.of("CANCELED", "FAILED").contains(client.jobState(jobId)));
     }
 
     /** The name under which submit uploads this build's jar (submitting once first ensures it). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.harness.EmbeddedStack;
 import dev.sluice.harness.EmbeddedStackExtension;
+import dev.sluice.testing.AwaitWhileRunning;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -65,7 +64,11 @@ class PaymentsEndToEndITCase {
         Map<String, Long> seeded = scenario.traffic().rowChangesByTable();
 
         JobClient ingest = scenario.startIngest(failFast());
-        await("snapshot in staging", ingest, () -> stagingCountsEqual(scenario, seeded));
+        AwaitWhileRunning.until(
+                "snapshot in staging",
+                ingest,
+                DEADLINE,
+                () -> stagingCountsEqual(scenario, seeded));
 
         JobClient pipeline = scenario.startPipeline(failFast());
         try (Connection connection = scenario.connect()) {
@@ -76,8 +79,16 @@ class PaymentsEndToEndITCase {
         Map<String, Long> committed = scenario.traffic().rowChangesByTable();
         assertThat(scenario.traffic().rowChanges()).isGreaterThan(3_000);
 
-        await("staging has every change", ingest, () -> stagingCountsEqual(scenario, committed));
-        await("Iceberg equals Postgres", pipeline, () -> icebergEqualsPostgres(scenario, stack));
+        AwaitWhileRunning.until(
+                "staging has every change",
+                ingest,
+                DEADLINE,
+                () -> stagingCountsEqual(scenario, committed));
+        AwaitWhileRunning.until(
+                "Iceberg equals Postgres",
+                pipeline,
+                DEADLINE,
+                () -> icebergEqualsPostgres(scenario, stack));
 
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             List<JsonNode> changes = stagingChanges(scenario, table);
@@ -100,22 +111,6 @@ class PaymentsEndToEndITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRestartStrategy(RestartStrategies.noRestart());
         return env;
-    }
-
-    private static void await(String what, JobClient job, BooleanSupplier condition)
-            throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-            if (status.isGloballyTerminalState()) {
-                job.getJobExecutionResult().get(10, TimeUnit.SECONDS); // throws the job's failure
-                throw new AssertionError("Job ended (" + status + ") before: " + what);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + DEADLINE + " waiting for: " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
     }
 
     private static boolean stagingCountsEqual(

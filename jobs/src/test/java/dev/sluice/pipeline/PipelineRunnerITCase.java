@@ -2,8 +2,9 @@ package dev.sluice.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.harness.Await;
 import dev.sluice.sql.Variables;
-import dev.sluice.testing.Await;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,9 +64,10 @@ class PipelineRunnerITCase {
         try {
             JobID jobId = client.getJobID();
             AccessExecutionGraph graph =
-                    Await.until(
+                    Await.value(
                             "the execution graph of " + jobId,
                             Duration.ofSeconds(60),
+                            IOException.class,
                             () -> {
                                 AccessExecutionGraph g = miniCluster.getExecutionGraph(jobId).get();
                                 return g.getAllVertices().isEmpty() ? null : g;

@@ -2,6 +2,7 @@ package dev.sluice.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.harness.Await;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -207,9 +208,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     private void awaitTaskManagers(int count, Duration timeout) throws Exception {
-        Await.until(
+        Await.value(
                 count + " task manager(s) registered at " + rest + " (logs in " + workDir + ")",
                 timeout,
+                IOException.class,
                 () -> {
                     for (Process process : processes) {
                         if (!process.isAlive()) {

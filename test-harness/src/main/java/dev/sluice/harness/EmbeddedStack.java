@@ -44,7 +44,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /**
      * Starts PostgreSQL and Kafka in parallel, then opens the warehouse, all under {@code workDir}
-     * (created if missing, removed on close). If one part fails, the others are stopped again.
+     * (created if missing, removed on close). If one part fails, or the calling thread is
+     * interrupted, the parts that started (or were still starting) are stopped before this throws.
      */
     public static EmbeddedStack start(Path workDir) throws Exception {
         long started = System.nanoTime();
@@ -60,46 +61,36 @@ public final class EmbeddedStack implements AutoCloseable {
                             thread.setDaemon(true);
                             return thread;
                         });
-        Future<PostgresServer> postgres;
-        Future<KafkaBroker> kafka;
+        List<Future<? extends AutoCloseable>> servers = new ArrayList<>();
         try {
-            postgres =
+            Future<PostgresServer> postgres =
                     starter.submit(timed("postgres", times, () -> PostgresServer.start(workDir)));
-            kafka = starter.submit(timed("kafka", times, () -> KafkaBroker.start(workDir)));
-        } finally {
-            starter.shutdown();
-        }
-        List<AutoCloseable> running = new ArrayList<>();
-        Exception failure = null;
-        PostgresServer postgresServer = await(postgres, running);
-        KafkaBroker kafkaBroker = null;
-        IcebergWarehouse warehouse = null;
-        try {
-            kafkaBroker = await(kafka, running);
-            if (postgresServer == null) {
-                failure = causeOf(postgres);
-            } else if (kafkaBroker == null) {
-                failure = causeOf(kafka);
-            } else {
-                warehouse =
-                        timed("iceberg", times, () -> IcebergWarehouse.inFolder(workDir)).call();
-            }
+            servers.add(postgres);
+            Future<KafkaBroker> kafka =
+                    starter.submit(timed("kafka", times, () -> KafkaBroker.start(workDir)));
+            servers.add(kafka);
+            PostgresServer postgresServer = started(postgres);
+            KafkaBroker kafkaBroker = started(kafka);
+            IcebergWarehouse warehouse =
+                    timed("iceberg", times, () -> IcebergWarehouse.inFolder(workDir)).call();
+            times.put("total", Duration.ofNanos(System.nanoTime() - started));
+            return new EmbeddedStack(workDir, postgresServer, kafkaBroker, warehouse, times);
         } catch (Exception e) {
-            failure = e;
-        }
-        if (failure != null) {
             IllegalStateException notStarted =
                     new IllegalStateException(
                             "The embedded stack did not start under "
                                     + workDir
                                     + ": "
-                                    + rootMessage(failure),
-                            failure);
-            closeAll(running, notStarted);
+                                    + rootMessage(e),
+                            e);
+            stopAll(servers, notStarted);
             throw notStarted;
+        } catch (Error e) {
+            stopAll(servers, e);
+            throw e;
+        } finally {
+            starter.shutdown();
         }
-        times.put("total", Duration.ofNanos(System.nanoTime() - started));
-        return new EmbeddedStack(workDir, postgresServer, kafkaBroker, warehouse, times);
     }
 
     public PostgresServer postgres() {
@@ -163,24 +154,53 @@ public final class EmbeddedStack implements AutoCloseable {
         };
     }
 
-    /** The started part (also added to {@code running}), or null if it failed to start. */
-    private static <T extends AutoCloseable> T await(Future<T> part, List<AutoCloseable> running)
-            throws InterruptedException {
+    /** The started server, or the exception its start threw. */
+    private static <T> T started(Future<T> server) throws Exception {
         try {
-            T started = part.get();
-            running.add(started);
-            return started;
+            return server.get();
         } catch (ExecutionException e) {
-            return null;
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 
-    private static Exception causeOf(Future<?> failed) throws InterruptedException {
-        try {
-            failed.get();
-            return new IllegalStateException("not failed");
-        } catch (ExecutionException e) {
-            return e.getCause() instanceof Exception cause ? cause : e;
+    /**
+     * Waits for every server still starting, even when interrupted (an abandoned start would leave
+     * a running server behind), and stops those that started. Their failures, other than the one
+     * {@code failure} reports, are suppressed into {@code failure}; an interrupt is kept.
+     */
+    private static void stopAll(List<Future<? extends AutoCloseable>> servers, Throwable failure) {
+        boolean interrupted =
+                Thread.interrupted() || failure.getCause() instanceof InterruptedException;
+        for (Future<? extends AutoCloseable> server : servers) {
+            AutoCloseable started = null;
+            while (started == null) {
+                try {
+                    started = server.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() != failure && e.getCause() != failure.getCause()) {
+                        failure.addSuppressed(e.getCause());
+                    }
+                    break;
+                }
+            }
+            if (started != null) {
+                try {
+                    started.close();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

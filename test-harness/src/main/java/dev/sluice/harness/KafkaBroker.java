@@ -188,6 +188,7 @@ public final class KafkaBroker implements AutoCloseable {
             Await.until(
                     "the Kafka broker at " + bootstrapServers + " to serve",
                     STARTUP_DEADLINE,
+                    Exception.class,
                     () ->
                             !admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
                                     .nodes()
@@ -255,6 +256,7 @@ public final class KafkaBroker implements AutoCloseable {
             Await.until(
                     "leaders for every partition of " + topics,
                     TOPIC_DEADLINE,
+                    Exception.class,
                     () -> everyPartitionLed(admin, topics));
             checkPartitionCounts(admin, topics, partitions);
         }

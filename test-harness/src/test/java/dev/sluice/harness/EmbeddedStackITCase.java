@@ -1,15 +1,21 @@
 package dev.sluice.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +29,9 @@ class EmbeddedStackITCase {
             long postgresPid = stack.postgres().pid();
             int postgresPort = stack.postgres().port();
             int kafkaPort = Loopback.port(stack.kafka().bootstrapServers());
+            assertThat(processesUnder(workDir))
+                    .as("the postmaster runs from its folder")
+                    .isNotEmpty();
 
             assertThat(stack.describe().lines())
                     .hasSize(3)
@@ -60,6 +69,70 @@ class EmbeddedStackITCase {
         } finally {
             Folders.delete(workDir);
         }
+    }
+
+    @Test
+    void aPartThatFailsToStartStopsThePartsThatDid() throws Exception {
+        Path workDir = Files.createTempDirectory("sluice-stack-");
+        try {
+            // the warehouse folder cannot be created: Iceberg fails after Postgres and Kafka run
+            Files.writeString(workDir.resolve("warehouse"), "in the way");
+
+            assertThatThrownBy(() -> EmbeddedStack.start(workDir))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("The embedded stack did not start under " + workDir)
+                    .hasRootCauseInstanceOf(FileAlreadyExistsException.class);
+
+            assertNothingRunsUnder(workDir);
+        } finally {
+            Folders.delete(workDir);
+        }
+    }
+
+    @Test
+    void anInterruptedStartStopsThePartsThatWereStarting() throws Exception {
+        Path workDir = Files.createTempDirectory("sluice-stack-");
+        try {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread starting =
+                    new Thread(
+                            () -> {
+                                try {
+                                    EmbeddedStack.start(workDir).close();
+                                } catch (Throwable e) {
+                                    thrown.set(e);
+                                }
+                                stillInterrupted.set(Thread.currentThread().isInterrupted());
+                            },
+                            "interrupted-start");
+            starting.start();
+            starting.interrupt();
+            starting.join(TimeUnit.MINUTES.toMillis(2));
+
+            assertThat(starting.isAlive()).as("start returned").isFalse();
+            assertThat(thrown.get())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasRootCauseInstanceOf(InterruptedException.class);
+            assertThat(stillInterrupted).as("the interrupt is kept").isTrue();
+            assertNothingRunsUnder(workDir);
+        } finally {
+            Folders.delete(workDir);
+        }
+    }
+
+    private static void assertNothingRunsUnder(Path workDir) {
+        assertThat(processesUnder(workDir)).as("processes running from " + workDir).isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("kafka-") || name.contains("data-plane"));
+    }
+
+    private static List<String> processesUnder(Path workDir) {
+        return ProcessHandle.allProcesses()
+                .map(process -> process.info().commandLine().orElse(""))
+                .filter(commandLine -> commandLine.contains(workDir.toString()))
+                .toList();
     }
 
     private static long peakHeapMegabytes() {

@@ -1,0 +1,54 @@
+package dev.sluice.cli;
+
+import dev.sluice.sql.Variables;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The arguments of the commands that start one pipeline (run, submit): FILE, {@code --catalog}, the
+ * variable options and the policy gate's options.
+ */
+final class PipelineFileOptions {
+
+    /** A pipeline loaded with the variables it was resolved with, passed by the policy gate. */
+    record Checked(PipelineArguments.Loaded loaded, Variables variables) {}
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Parameters(paramLabel = "FILE", description = "The pipeline file.")
+    Path file;
+
+    @Option(
+            names = "--catalog",
+            paramLabel = "DIR",
+            description =
+                    "Folder of the shared catalog files (default: sql/catalog when it exists).")
+    Path catalog;
+
+    @Mixin VariableOptions variableOptions;
+
+    @Mixin GateOptions gateOptions;
+
+    /**
+     * Resolves the variables, loads FILE with the catalog files and runs the policy gate before
+     * {@code action} ("run", "submit"); every problem becomes a {@link UserError}.
+     */
+    Checked loadAndGate(String action) throws IOException {
+        Variables variables = variableOptions.resolve(System.getenv(), Variables.empty());
+        PipelineArguments.Loaded loaded = PipelineArguments.load(file, catalog, variables);
+        gateOptions.requirePass(
+                loaded,
+                variables,
+                file,
+                action,
+                command.commandLine().getOut(),
+                command.commandLine().getErr());
+        return new Checked(loaded, variables);
+    }
+}

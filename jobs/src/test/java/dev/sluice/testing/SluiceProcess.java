@@ -1,0 +1,52 @@
+package dev.sluice.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the {@code sluice} command line in a JVM of its own, as the {@code sluice} script does,
+ * with the test classpath: for tests of what only a real process shows (signals, shutdown hooks).
+ */
+public final class SluiceProcess {
+    private SluiceProcess() {}
+
+    private static final String[] OPENS = {
+        "java.lang",
+        "java.util",
+        "java.nio",
+        "java.lang.invoke",
+        "java.net",
+        "java.io",
+        "sun.nio.ch",
+        "java.util.concurrent"
+    };
+
+    /**
+     * Runs {@code sluice args...} with at most {@code maxHeap} (e.g. {@code 768m}) of heap; stdout
+     * and stderr go to {@code output}, the log to {@code logFile}.
+     */
+    public static Process start(String maxHeap, Path output, Path logFile, List<String> args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + maxHeap);
+        for (String open : OPENS) {
+            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
+        }
+        command.add("-Dsluice.log.file=" + logFile);
+        command.add(
+                "-Dlog4j.configurationFile="
+                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
+                                .toAbsolutePath()
+                                .toUri());
+        command.add("dev.sluice.cli.SluiceCommand");
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(output.toFile());
+        return builder.start();
+    }
+}
