@@ -14,7 +14,7 @@ final class VariableOptions {
     @Option(
             names = "--var",
             paramLabel = "NAME=value",
-            description = "A variable for ${NAME} references (wins over files and environment).")
+            description = "A variable for $${NAME} references (wins over files and environment).")
     List<String> vars = new ArrayList<>();
 
     @Option(

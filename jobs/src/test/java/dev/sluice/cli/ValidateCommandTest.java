@@ -148,6 +148,7 @@ class ValidateCommandTest {
         Run help = sluice("validate", "--help");
         assertThat(help.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(help.out()).contains("--format", "--var", "--secret-file", "--catalog");
+        assertThat(help.out()).contains("A variable for ${NAME} references");
         assertThat(sluice("validate").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 }
