@@ -1,5 +1,6 @@
 package dev.sluice.policy.mask;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,7 +9,9 @@ import java.nio.charset.StandardCharsets;
  * value, and the result built from bytes (no {@code char[]} round trip). Gives exactly what the
  * general, per-character path gives; a value with any other character is left to that path.
  */
-final class AsciiMask {
+final class AsciiMask implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final byte[] replacements;
 
     /**

@@ -180,6 +180,25 @@ class HiveMaskerTest {
     }
 
     @Test
+    void maskersSurviveJavaSerializationAsFlinkShipsThem() throws Exception {
+        for (ValueMasker masker :
+                new ValueMasker[] {
+                    HiveMasker.of(MaskRegion.SHOW_LAST_N), StrictMasker.of(MaskRegion.FIRST_N, 2)
+                }) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(masker);
+            }
+            try (java.io.ObjectInputStream in =
+                    new java.io.ObjectInputStream(
+                            new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                ValueMasker copy = (ValueMasker) in.readObject();
+                assertThat(copy.mask(CARD)).isEqualTo(masker.mask(CARD));
+            }
+        }
+    }
+
+    @Test
     void nullGivesNull() {
         assertThat(HiveMasker.of(MaskRegion.ALL).mask((String) null)).isNull();
         assertThat(HiveMasker.of(MaskRegion.ALL).mask((LocalDate) null)).isNull();
