@@ -44,6 +44,20 @@ final class ChangeEventEncoder {
     static final Set<String> DECIMAL_SOURCE_TYPES =
             Set.of("NUMERIC", "_NUMERIC", "MONEY", "_MONEY");
 
+    /**
+     * Special numeric values as Debezium writes them in string mode (the snapshot gives the
+     * PostgreSQL spelling, the pgoutput stream the names of SpecialValueDecimal), by PostgreSQL
+     * spelling.
+     */
+    private static final Map<String, String> SPECIAL_DECIMALS =
+            Map.of(
+                    "NaN", "NaN",
+                    "NAN", "NaN",
+                    "Infinity", "Infinity",
+                    "POSITIVE_INFINITY", "Infinity",
+                    "-Infinity", "-Infinity",
+                    "NEGATIVE_INFINITY", "-Infinity");
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
     private static final DateTimeFormatter ISO_TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
     // always with seconds: LocalTime.toString() writes 10:15, which Flink cannot parse
@@ -218,19 +232,14 @@ final class ChangeEventEncoder {
      */
     private static JsonNode decimalText(String path, String text, Substitutions substitutions) {
         String trimmed = text.strip();
-        switch (trimmed) {
-            case "NaN":
-            case "Infinity":
-            case "-Infinity":
-                substitutions.add(
-                        path,
-                        trimmed,
-                        "numeric " + trimmed + " has no DECIMAL or JSON number; staged as null");
-                return JSON.nullNode();
-            default:
-                // money arrives as plain text too; strip nothing but normalise to plain notation
-                return JSON.textNode(new BigDecimal(trimmed).toPlainString());
+        String special = SPECIAL_DECIMALS.get(trimmed);
+        if (special != null) {
+            substitutions.add(
+                    path, special, "numeric " + special + " has no DECIMAL value; staged as null");
+            return JSON.nullNode();
         }
+        // money arrives as plain text too; normalise to plain notation
+        return JSON.textNode(new BigDecimal(trimmed).toPlainString());
     }
 
     private static JsonNode encodeLogical(String logical, Object value) {

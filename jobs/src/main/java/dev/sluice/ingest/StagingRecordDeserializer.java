@@ -10,6 +10,8 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns each Debezium change event into a {@link StagingRecord}: the topic of its table, the
@@ -21,6 +23,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 final class StagingRecordDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StagingRecordDeserializer.class);
     private static final String[] SOURCE_FIELDS = {
         "db", "schema", "table", "ts_ms", "snapshot", "lsn", "txId"
     };
@@ -50,7 +53,14 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
             staged = encode(record, value, substitutions);
         } catch (Exception e) {
             // every encoding failure, checked (Jackson) or not, lands in dead letter
-            out.collect(DeadLetter.notStaged(deadLetterTopic, record, e, mapper()));
+            StagingRecord letter = DeadLetter.notStaged(deadLetterTopic, record, e, mapper());
+            LOG.warn(
+                    "A change from {} could not be staged ({}); it went to {}: {}",
+                    record.topic(),
+                    e.getClass().getName(),
+                    deadLetterTopic,
+                    new String(letter.value, java.nio.charset.StandardCharsets.UTF_8));
+            out.collect(letter);
             return;
         }
         out.collect(staged);

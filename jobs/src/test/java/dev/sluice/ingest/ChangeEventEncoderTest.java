@@ -139,7 +139,8 @@ class ChangeEventEncoderTest {
                                         .put("b", "NaN")
                                         .put(
                                                 "c",
-                                                java.util.Arrays.asList("-Infinity", "0.10", null))
+                                                java.util.Arrays.asList(
+                                                        "NEGATIVE_INFINITY", "0.10", null))
                                         .put("text", "NaN"),
                                 substitutions)
                         .toString();
