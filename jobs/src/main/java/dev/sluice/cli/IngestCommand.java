@@ -69,7 +69,9 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         IngestConfig config = config();
         try {
-            IngestPreflight.prepare(config);
+            for (String warning : IngestPreflight.prepare(config)) {
+                spec.commandLine().getErr().println("warning: " + warning);
+            }
         } catch (IngestSetupException e) {
             throw new UserError(e.getMessage(), ExitCodes.UNAVAILABLE, e);
         }
