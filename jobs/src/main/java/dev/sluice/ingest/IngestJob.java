@@ -81,6 +81,9 @@ public final class IngestJob {
                         .decodingPluginName("pgoutput")
                         .splitSize(config.snapshotSplitSize())
                         .startupOptions(StartupOptions.initial())
+                        // a table added to 'tables' is snapshotted when the job resumes from a
+                        // savepoint of an earlier run (which restores the old table list)
+                        .scanNewlyAddedTableEnabled(true)
                         .debeziumProperties(debezium)
                         .deserializer(
                                 new StagingRecordDeserializer(

@@ -2,18 +2,12 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.testing.Await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -125,82 +119,24 @@ class RunCommandITCase {
 
     private static Process start(Path file, Path work, Path output, String... extra)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx768m");
-        for (String open :
-                new String[] {
-                    "java.lang",
-                    "java.util",
-                    "java.nio",
-                    "java.lang.invoke",
-                    "java.net",
-                    "java.io",
-                    "sun.nio.ch",
-                    "java.util.concurrent"
-                }) {
-            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
-        }
-        command.add("-Dsluice.log.file=" + work.resolve("sluice.log"));
-        command.add(
-                "-Dlog4j.configurationFile="
-                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
-                                .toAbsolutePath()
-                                .toUri());
-        command.add("dev.sluice.cli.SluiceCommand");
-        command.addAll(
-                List.of(
-                        "run",
-                        file.toString(),
-                        "--catalog",
-                        catalog.toString(),
-                        "--var",
-                        "RATE=50",
-                        "--work-dir",
-                        work.toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(output.toFile());
-        return builder.start();
+        List<String> arguments =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                file.toString(),
+                                "--catalog",
+                                catalog.toString(),
+                                "--var",
+                                "RATE=50",
+                                "--work-dir",
+                                work.toString()));
+        arguments.addAll(List.of(extra));
+        return SluiceProcess.start(output, work.resolve("sluice.log"), arguments);
     }
 
     /** Waits until the job printed by the run is RUNNING with a completed checkpoint. */
     private static void awaitRunning(Path output) throws Exception {
-        Pattern started = Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)");
-        Matcher matcher =
-                Await.until(
-                        "the run to print its job and web UI in " + output,
-                        Duration.ofSeconds(120),
-                        () -> {
-                            Matcher m = started.matcher(Files.readString(output));
-                            return m.find() ? m : null;
-                        });
-        URI checkpoints =
-                URI.create(
-                        matcher.group(2).replaceFirst("/?$", "/")
-                                + "jobs/"
-                                + matcher.group(1)
-                                + "/checkpoints");
-        HttpClient http = HttpClient.newHttpClient();
-        Await.until(
-                "a completed checkpoint at " + checkpoints,
-                Duration.ofSeconds(120),
-                () -> {
-                    String body =
-                            http.send(
-                                            HttpRequest.newBuilder(checkpoints).build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .body();
-                    return new ObjectMapper()
-                                            .readTree(body)
-                                            .path("counts")
-                                            .path("completed")
-                                            .asInt()
-                                    > 0
-                            ? true
-                            : null;
-                });
+        SluiceProcess.awaitCheckpoint(
+                output, Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)"));
     }
 }

@@ -1,0 +1,93 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testing.Await;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The {@code sluice} command in its own JVM, so that a test can send it SIGTERM like Ctrl-C. */
+final class SluiceProcess {
+    private SluiceProcess() {}
+
+    static Process start(Path output, Path logFile, List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx768m");
+        for (String open :
+                new String[] {
+                    "java.lang",
+                    "java.util",
+                    "java.nio",
+                    "java.lang.invoke",
+                    "java.net",
+                    "java.io",
+                    "sun.nio.ch",
+                    "java.util.concurrent"
+                }) {
+            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
+        }
+        command.add("-Dsluice.log.file=" + logFile);
+        command.add(
+                "-Dlog4j.configurationFile="
+                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
+                                .toAbsolutePath()
+                                .toUri());
+        command.add("dev.sluice.cli.SluiceCommand");
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(output.toFile());
+        return builder.start();
+    }
+
+    /**
+     * Waits until the output shows {@code started} (group 1 the job id, group 2 the web UI) and
+     * that job has a completed checkpoint.
+     */
+    static void awaitCheckpoint(Path output, Pattern started) throws Exception {
+        Matcher matcher =
+                Await.until(
+                        "the command to print its job and web UI in " + output,
+                        Duration.ofSeconds(120),
+                        () -> {
+                            Matcher m = started.matcher(Files.readString(output));
+                            return m.find() ? m : null;
+                        });
+        URI checkpoints =
+                URI.create(
+                        matcher.group(2).replaceFirst("/?$", "/")
+                                + "jobs/"
+                                + matcher.group(1)
+                                + "/checkpoints");
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until(
+                "a completed checkpoint at " + checkpoints,
+                Duration.ofSeconds(120),
+                () -> {
+                    String body =
+                            http.send(
+                                            HttpRequest.newBuilder(checkpoints).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body();
+                    return new ObjectMapper()
+                                            .readTree(body)
+                                            .path("counts")
+                                            .path("completed")
+                                            .asInt()
+                                    > 0
+                            ? true
+                            : null;
+                });
+    }
+}
