@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sluice ingest}: Ctrl-C (SIGTERM) stops with a savepoint, and the next run resumes from it:
- * no second snapshot in staging, and the changes made while it was down arrive once.
+ * no second snapshot in staging, the changes made while it was down arrive once, and a table added
+ * to the configuration meanwhile is snapshotted and streamed.
  */
 class IngestCommandITCase {
 
@@ -32,6 +33,7 @@ class IngestCommandITCase {
     private static final Pattern STARTED =
             Pattern.compile("Ingest job ([0-9a-f]{32}) running; Flink web UI: (\\S+)");
     private static final String TOPIC = "staging.shop.public.orders";
+    private static final String EXTRA_TOPIC = "staging.shop.public.extra";
 
     @TempDir Path dir;
 
@@ -45,10 +47,10 @@ class IngestCommandITCase {
         Path work = dir.resolve("work");
 
         Path first = dir.resolve("first.out");
-        Process ingest = start(work, first);
+        Process ingest = start(work, first, "public.orders");
         try {
             SluiceProcess.awaitCheckpoint(first, STARTED);
-            awaitStaged(5);
+            awaitStaged(TOPIC, 5);
             ingest.destroy(); // SIGTERM, what Ctrl-C's shutdown path also runs
             assertThat(ingest.waitFor(120, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -60,35 +62,41 @@ class IngestCommandITCase {
         assertThat(stopped.find()).as(output).isTrue();
 
         execute("INSERT INTO orders VALUES (6, 9), (7, 10.5)"); // while no job runs
+        // a table added to the configuration between runs: added to the publication by the
+        // preflight, snapshotted on resume, then streamed
+        execute("CREATE TABLE extra (id bigint PRIMARY KEY, note text)");
+        execute("ALTER TABLE extra REPLICA IDENTITY FULL");
+        execute("INSERT INTO extra VALUES (1, 'a'), (2, 'b')");
 
         Path second = dir.resolve("second.out");
-        Process resumed = start(work, second);
+        Process resumed = start(work, second, "public.orders;public.extra");
         try {
             SluiceProcess.awaitCheckpoint(second, STARTED);
             String savepointFolder =
                     Path.of(stopped.group(1).replaceFirst("^file:", "")).getFileName().toString();
             assertThat(Files.readString(second))
                     .containsPattern("Resuming from savepoint \\S*/" + savepointFolder + "/?\\n");
-            awaitStaged(7);
+            awaitStaged(TOPIC, 7);
+            awaitStaged(EXTRA_TOPIC, 2);
             execute("INSERT INTO orders VALUES (8, 1)");
-            awaitStaged(8);
+            execute("INSERT INTO extra VALUES (3, 'c')");
+            awaitStaged(TOPIC, 8);
+            awaitStaged(EXTRA_TOPIC, 3);
         } finally {
             resumed.destroy();
             resumed.waitFor(120, TimeUnit.SECONDS);
             resumed.destroyForcibly();
         }
         assertThat(Files.readString(second)).contains("Stopped with savepoint");
-        List<String> ops =
-                KAFKA.broker().readCommitted(TOPIC, Duration.ofSeconds(30)).stream()
-                        .map(KafkaBroker.Record::value)
-                        .map(value -> value.replaceAll(".*\"op\":\"(\\w)\".*", "$1"))
-                        .toList();
-        assertThat(ops)
+        assertThat(ops(EXTRA_TOPIC))
+                .as("added table: snapshot, then stream")
+                .containsExactly("r", "r", "c");
+        assertThat(ops(TOPIC))
                 .as("one snapshot, then the stream")
                 .containsExactly("r", "r", "r", "r", "r", "c", "c", "c");
     }
 
-    private Process start(Path work, Path output) throws Exception {
+    private Process start(Path work, Path output, String tables) throws Exception {
         PostgresServer postgres = POSTGRES.server();
         return SluiceProcess.start(
                 output,
@@ -106,13 +114,20 @@ class IngestCommandITCase {
                         "--set",
                         "postgres.database=shop",
                         "--set",
-                        "tables=public.orders",
+                        "tables=" + tables,
                         "--set",
                         "slot.name=cli_slot",
                         "--set",
                         "checkpoint.interval=500 ms",
                         "--set",
                         "kafka.bootstrap-servers=" + KAFKA.broker().bootstrapServers()));
+    }
+
+    private static List<String> ops(String topic) {
+        return KAFKA.broker().readCommitted(topic, Duration.ofSeconds(30)).stream()
+                .map(KafkaBroker.Record::value)
+                .map(value -> value.replaceAll(".*\"op\":\"(\\w)\".*", "$1"))
+                .toList();
     }
 
     private static void execute(String sql) throws Exception {
@@ -122,12 +137,12 @@ class IngestCommandITCase {
         }
     }
 
-    private static void awaitStaged(int count) throws Exception {
+    private static void awaitStaged(String topic, int count) throws Exception {
         Await.until(
-                count + " records in " + TOPIC,
+                count + " records in " + topic,
                 Duration.ofMinutes(2),
                 () ->
-                        KAFKA.broker().readCommitted(TOPIC, Duration.ofSeconds(10)).size() >= count
+                        KAFKA.broker().readCommitted(topic, Duration.ofSeconds(10)).size() >= count
                                 ? true
                                 : null);
     }
