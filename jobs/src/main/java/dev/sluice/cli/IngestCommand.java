@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -38,8 +40,10 @@ import picocli.CommandLine.Spec;
                     + " keys are listed in the README (postgres.hostname, postgres.database, tables,"
                     + " slot.name, kafka.bootstrap-servers, ...). The password comes from the"
                     + " environment variable named by postgres.password-env.",
-            "Exit codes: 0 ok, 1 invalid configuration, 3 database or Kafka unreachable or not"
-                    + " ready."
+            "Ctrl-C stops the job with a savepoint under --work-dir; the next run resumes from the"
+                    + " newest one there (no new snapshot).",
+            "Exit codes: 0 ok or stopped, 1 invalid configuration, 3 database or Kafka unreachable"
+                    + " or not ready."
         })
 final class IngestCommand implements Callable<Integer> {
 
@@ -58,6 +62,21 @@ final class IngestCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description =
+                    "Checkpoints and savepoints go here (default:"
+                            + " .sluice/ingest/<database>-<slot>). A run resumes from the newest"
+                            + " savepoint in it.")
+    Path workDir;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Resume from this savepoint instead of the newest one in --work-dir.")
+    String fromSavepoint;
+
+    @Option(
             names = "--check",
             description =
                     "Only check: the database, the tables, logical replication and Kafka; create the"
@@ -69,7 +88,9 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         IngestConfig config = config();
         try {
-            IngestPreflight.prepare(config);
+            for (String warning : IngestPreflight.prepare(config)) {
+                spec.commandLine().getErr().println("warning: " + warning);
+            }
         } catch (IngestSetupException e) {
             throw new UserError(e.getMessage(), ExitCodes.UNAVAILABLE, e);
         }
@@ -79,32 +100,59 @@ final class IngestCommand implements Callable<Integer> {
         if (checkOnly) {
             return ExitCodes.OK;
         }
+        Path work =
+                (workDir != null
+                                ? workDir
+                                : Path.of(
+                                        ".sluice",
+                                        "ingest",
+                                        config.database() + "-" + config.slotName()))
+                        .toAbsolutePath();
+        Path savepoints = work.resolve("savepoints");
+        Files.createDirectories(savepoints);
+        // resuming keeps the snapshot done and the stream position; a fresh start would snapshot
+        // every table again into staging
+        Optional<String> resumeFrom =
+                fromSavepoint != null
+                        ? Optional.of(fromSavepoint)
+                        : SavepointOnShutdown.latest(savepoints);
+        Configuration jobConfiguration = new Configuration();
+        jobConfiguration.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints").toUri().toString());
+        jobConfiguration.set(
+                CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
+        resumeFrom.ifPresent(
+                savepoint -> jobConfiguration.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint));
+
+        SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
         try (LocalFlinkCluster flink = LocalFlinkCluster.start(4)) {
-            StreamExecutionEnvironment env = flink.environment(new Configuration());
+            StreamExecutionEnvironment env = flink.environment(jobConfiguration);
             IngestJob.addTo(env, config);
             JobClient job = env.executeAsync(IngestJob.jobName(config));
             out.println(
+                    resumeFrom
+                            .map(savepoint -> "Resuming from savepoint " + savepoint)
+                            .orElse(
+                                    "Starting with a snapshot of every table (no savepoint in "
+                                            + savepoints
+                                            + ")"));
+            out.println(
                     "Ingest job " + job.getJobID() + " running; Flink web UI: " + flink.webUi());
-            out.println("Ctrl-C stops it.");
+            out.println("Ctrl-C stops it with a savepoint under " + savepoints);
             out.flush();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(
-                                    () -> {
-                                        job.cancel();
-                                        try {
-                                            stopped.await(30, TimeUnit.SECONDS);
-                                        } catch (InterruptedException e) {
-                                            Thread.currentThread().interrupt();
-                                        }
-                                    },
-                                    "sluice-ingest-shutdown"));
+            shutdown.watch(job, "sluice-ingest-stop");
             try {
                 job.getJobExecutionResult().get();
+            } catch (ExecutionException e) {
+                if (!shutdown.stopping()) {
+                    throw e;
+                }
             } finally {
-                stopped.countDown();
+                shutdown.unwatch();
             }
+        } finally {
+            shutdown.release();
         }
         return ExitCodes.OK;
     }

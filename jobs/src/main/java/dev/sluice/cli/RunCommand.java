@@ -7,17 +7,13 @@ import dev.sluice.sql.SqlFileException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.util.ExceptionUtils;
@@ -40,8 +36,6 @@ import picocli.CommandLine.Spec;
                     + " stopped, 1 on invalid files or a failed job, 3 when the cluster cannot start."
         })
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
-
     @Spec CommandSpec spec;
 
     @Mixin PipelineFileOptions pipelineFile;
@@ -81,8 +75,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     ExitCodes.UNAVAILABLE,
                     e);
         }
-        AtomicBoolean stopping = new AtomicBoolean();
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
         try {
             Configuration jobConfiguration = new Configuration();
             jobConfiguration.set(
@@ -113,20 +106,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             out.println("Ctrl-C stops it with a savepoint under " + savepoints);
             out.flush();
 
-            Thread stopOnSignal =
-                    new Thread(
-                            () -> {
-                                stopping.set(true);
-                                stop(job, savepoints, out);
-                                // keep the JVM alive until the main thread has closed the cluster
-                                try {
-                                    stopped.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                                } catch (Exception ignored) {
-                                    // exiting anyway
-                                }
-                            },
-                            "sluice-run-stop");
-            Runtime.getRuntime().addShutdownHook(stopOnSignal);
+            shutdown.watch(job, "sluice-run-stop");
             try {
                 JobExecutionResult finished = job.getJobExecutionResult().get();
                 out.println(
@@ -137,7 +117,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                                 + " ms.");
                 return ExitCodes.OK;
             } catch (ExecutionException e) {
-                if (stopping.get()) {
+                if (shutdown.stopping()) {
                     return ExitCodes.OK;
                 }
                 Throwable cause = ExceptionUtils.stripExecutionException(e);
@@ -151,42 +131,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                         ExitCodes.INVALID,
                         null);
             } finally {
-                if (!stopping.get()) {
-                    Runtime.getRuntime().removeShutdownHook(stopOnSignal);
-                }
+                shutdown.unwatch();
             }
         } finally {
             cluster.close();
-            stopped.complete(null);
+            shutdown.release();
         }
-    }
-
-    private static void stop(JobClient job, Path savepoints, PrintWriter out) {
-        try {
-            String savepoint =
-                    job.stopWithSavepoint(
-                                    false,
-                                    savepoints.toUri().toString(),
-                                    SavepointFormatType.CANONICAL)
-                            .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            out.println(
-                    "Stopped with savepoint "
-                            + savepoint
-                            + " (resume: --from-savepoint "
-                            + savepoint
-                            + ")");
-        } catch (Exception e) {
-            out.println(
-                    "No savepoint ("
-                            + ExceptionUtils.stripExecutionException(e).getMessage()
-                            + "); cancelling.");
-            try {
-                job.cancel().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                out.println("Cancelled.");
-            } catch (Exception cancelFailed) {
-                out.println("Cancel failed: " + cancelFailed.getMessage());
-            }
-        }
-        out.flush();
     }
 }

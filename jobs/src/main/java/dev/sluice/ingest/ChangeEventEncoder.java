@@ -9,10 +9,13 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,26 +26,87 @@ import org.apache.kafka.connect.data.Struct;
 
 /**
  * Encodes Kafka Connect values of Debezium change events as JSON that Flink's {@code debezium-json}
- * format reads without loss: decimals as plain numbers, dates as {@code yyyy-MM-dd}, timestamps and
- * times in ISO-8601 (so staging tables set {@code 'debezium-json.timestamp-format.standard' =
- * 'ISO-8601'}), bytes as base64.
+ * format reads without loss: decimals as plain decimal text (Flink parses a DECIMAL from a JSON
+ * string exactly), dates as {@code yyyy-MM-dd}, timestamps and times in ISO-8601 (so staging tables
+ * set {@code 'debezium-json.timestamp-format.standard' = 'ISO-8601'}), bytes as base64, intervals
+ * as ISO-8601 durations.
+ *
+ * <p>A value the staging format cannot hold — {@code numeric} NaN or ±Infinity, which no DECIMAL
+ * has — is written as JSON null and reported to the caller's {@link Substitutions}, so that the
+ * change still reaches staging and the dead-letter topic says which key, column and special value.
  */
 final class ChangeEventEncoder {
+
+    /** Schema parameter Debezium sets with {@code datatype.propagate.source.type}. */
+    static final String SOURCE_TYPE_PARAMETER = "__debezium.source.column.type";
+
+    /** PostgreSQL types whose string values are decimals (in decimal.handling.mode=string). */
+    static final Set<String> DECIMAL_SOURCE_TYPES =
+            Set.of("NUMERIC", "_NUMERIC", "MONEY", "_MONEY");
+
+    /**
+     * Special numeric values as Debezium writes them in string mode (the snapshot gives the
+     * PostgreSQL spelling, the pgoutput stream the names of SpecialValueDecimal), by PostgreSQL
+     * spelling.
+     */
+    private static final Map<String, String> SPECIAL_DECIMALS =
+            Map.of(
+                    "NaN", "NaN",
+                    "NAN", "NaN",
+                    "Infinity", "Infinity",
+                    "POSITIVE_INFINITY", "Infinity",
+                    "-Infinity", "-Infinity",
+                    "NEGATIVE_INFINITY", "-Infinity");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
     private static final DateTimeFormatter ISO_TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
     // always with seconds: LocalTime.toString() writes 10:15, which Flink cannot parse
     private static final DateTimeFormatter ISO_TIME = DateTimeFormatter.ISO_LOCAL_TIME;
+    private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+    // PostgreSQL's time '24:00:00' (end of day), which LocalTime cannot hold
+    private static final String END_OF_DAY = "24:00:00";
 
     private ChangeEventEncoder() {}
 
-    static JsonNode encode(Schema schema, Object value) {
+    /** Values changed to fit the staging format, by column; reported to the dead-letter topic. */
+    static final class Substitutions {
+        private final ArrayList<Substitution> entries = new ArrayList<>();
+
+        void add(String column, String sourceValue, String reason) {
+            entries.add(new Substitution(column, sourceValue, reason));
+        }
+
+        List<Substitution> entries() {
+            return List.copyOf(entries);
+        }
+
+        boolean isEmpty() {
+            return entries.isEmpty();
+        }
+    }
+
+    /**
+     * One value written as null: its column path, which special value it was (never a row value:
+     * one of {@code NaN}, {@code Infinity}, {@code -Infinity}) and why.
+     */
+    record Substitution(String column, String specialValue, String reason) {}
+
+    static JsonNode encode(Schema schema, Object value, Substitutions substitutions) {
+        return encode("", schema, value, substitutions);
+    }
+
+    static ObjectNode encodeStruct(Struct struct, Substitutions substitutions) {
+        return encodeStruct("", struct, substitutions);
+    }
+
+    private static JsonNode encode(
+            String path, Schema schema, Object value, Substitutions substitutions) {
         if (value == null) {
             return JSON.nullNode();
         }
         String logical = schema.name();
         if (logical != null) {
-            JsonNode encoded = encodeLogical(logical, schema, value);
+            JsonNode encoded = encodeLogical(logical, value);
             if (encoded != null) {
                 return encoded;
             }
@@ -66,49 +130,129 @@ final class ChangeEventEncoder {
             case BOOLEAN:
                 return JSON.booleanNode((Boolean) value);
             case STRING:
-                return JSON.textNode(value.toString());
+                return isDecimalSource(schema)
+                        ? decimalText(path, value.toString(), substitutions)
+                        : JSON.textNode(value.toString());
             case BYTES:
                 return JSON.textNode(Base64.getEncoder().encodeToString(bytes(value)));
             case ARRAY:
                 ArrayNode array = JSON.arrayNode();
+                boolean decimals = isDecimalSource(schema);
+                int index = 0;
                 for (Object element : (List<?>) value) {
-                    array.add(encode(schema.valueSchema(), element));
+                    String elementPath = path + "[" + index++ + "]";
+                    array.add(
+                            decimals && element != null
+                                    ? decimalText(elementPath, element.toString(), substitutions)
+                                    : encode(
+                                            elementPath,
+                                            schema.valueSchema(),
+                                            element,
+                                            substitutions));
                 }
                 return array;
             case MAP:
                 ObjectNode map = JSON.objectNode();
                 for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                    String key = String.valueOf(entry.getKey());
                     map.set(
-                            String.valueOf(entry.getKey()),
-                            encode(schema.valueSchema(), entry.getValue()));
+                            key,
+                            encode(
+                                    path + "." + key,
+                                    schema.valueSchema(),
+                                    entry.getValue(),
+                                    substitutions));
                 }
                 return map;
             case STRUCT:
-                return encodeStruct((Struct) value);
+                return encodeStruct(path, (Struct) value, substitutions);
             default:
                 throw new IllegalArgumentException(
-                        "Unsupported Connect type " + schema.type() + " of field schema " + schema);
+                        "Unsupported Connect type "
+                                + schema.type()
+                                + " of column '"
+                                + path
+                                + "'; the ingest job cannot encode it.");
         }
     }
 
-    static ObjectNode encodeStruct(Struct struct) {
+    private static ObjectNode encodeStruct(
+            String path, Struct struct, Substitutions substitutions) {
         ObjectNode object = JSON.objectNode();
         for (Field field : struct.schema().fields()) {
-            object.set(field.name(), encode(field.schema(), struct.get(field)));
+            String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
+            object.set(field.name(), encodeField(fieldPath, field, struct, substitutions));
         }
         return object;
     }
 
-    private static JsonNode encodeLogical(String logical, Schema schema, Object value) {
+    /**
+     * Encodes one field; a failure names the column and its type but not its value (the message
+     * goes to the dead-letter topic, which holds no column values).
+     */
+    private static JsonNode encodeField(
+            String path, Field field, Struct struct, Substitutions substitutions) {
+        try {
+            return encode(path, field.schema(), struct.get(field), substitutions);
+        } catch (ColumnEncodingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ColumnEncodingException(
+                    "Cannot encode column '"
+                            + path
+                            + "' of Connect type "
+                            + field.schema().type()
+                            + (field.schema().name() == null
+                                    ? ""
+                                    : " (" + field.schema().name() + ")")
+                            + ": "
+                            + e.getClass().getName(),
+                    e);
+        }
+    }
+
+    /** A column value the encoder cannot write; the message names the column, never the value. */
+    static final class ColumnEncodingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ColumnEncodingException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static boolean isDecimalSource(Schema schema) {
+        Map<String, String> parameters = schema.parameters();
+        String type = parameters == null ? null : parameters.get(SOURCE_TYPE_PARAMETER);
+        return type != null && DECIMAL_SOURCE_TYPES.contains(type.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * A decimal that Debezium gave as text (decimal.handling.mode=string): plain decimal text, or
+     * null for NaN and ±Infinity, which no Flink DECIMAL (nor JSON number) can hold.
+     */
+    private static JsonNode decimalText(String path, String text, Substitutions substitutions) {
+        String trimmed = text.strip();
+        String special = SPECIAL_DECIMALS.get(trimmed);
+        if (special != null) {
+            substitutions.add(
+                    path, special, "numeric " + special + " has no DECIMAL value; staged as null");
+            return JSON.nullNode();
+        }
+        // money arrives as plain text too; normalise to plain notation
+        return JSON.textNode(new BigDecimal(trimmed).toPlainString());
+    }
+
+    private static JsonNode encodeLogical(String logical, Object value) {
         switch (logical) {
             case "org.apache.kafka.connect.data.Decimal":
-                return JSON.numberNode((BigDecimal) value);
+                return JSON.textNode(((BigDecimal) value).toPlainString());
             case "io.debezium.data.VariableScaleDecimal":
                 Struct decimal = (Struct) value;
-                return JSON.numberNode(
+                return JSON.textNode(
                         new BigDecimal(
-                                new BigInteger(bytes(decimal.get("value"))),
-                                decimal.getInt32("scale")));
+                                        new BigInteger(bytes(decimal.get("value"))),
+                                        decimal.getInt32("scale"))
+                                .toPlainString());
             case "io.debezium.time.Date":
                 return JSON.textNode(LocalDate.ofEpochDay(((Number) value).longValue()).toString());
             case "org.apache.kafka.connect.data.Date":
@@ -127,19 +271,23 @@ final class ChangeEventEncoder {
             case "org.apache.kafka.connect.data.Timestamp":
                 return timestamp(((Date) value).toInstant());
             case "io.debezium.time.Time":
-                return JSON.textNode(
-                        LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L)
-                                .toString());
+                return time(((Number) value).longValue() * 1_000_000L);
             case "io.debezium.time.MicroTime":
-                return JSON.textNode(
-                        ISO_TIME.format(
-                                LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L)));
+                return time(((Number) value).longValue() * 1_000L);
             case "io.debezium.time.NanoTime":
-                return JSON.textNode(
-                        ISO_TIME.format(LocalTime.ofNanoOfDay(((Number) value).longValue())));
+                return time(((Number) value).longValue());
             default:
-                return null; // ZonedTimestamp, Json, Uuid, Enum...: their plain encoding is right
+                // ZonedTimestamp, ZonedTime, Interval (string mode), Json, Uuid, Enum...: their
+                // plain encoding is right
+                return null;
         }
+    }
+
+    private static JsonNode time(long nanoOfDay) {
+        return JSON.textNode(
+                nanoOfDay == NANOS_PER_DAY
+                        ? END_OF_DAY
+                        : ISO_TIME.format(LocalTime.ofNanoOfDay(nanoOfDay)));
     }
 
     private static JsonNode timestamp(Instant instant) {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,25 +18,36 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks what the ingest job needs before it starts, so that a wrong setting stops it with one
  * message saying what and how to fix instead of a restart loop: PostgreSQL reachable with {@code
- * wal_level=logical}, every table present with a primary key and {@code REPLICA IDENTITY FULL}, the
- * publication in place, Kafka reachable, and the staging topics created.
+ * wal_level=logical}, every table present (not partitioned) with a primary key, {@code REPLICA
+ * IDENTITY FULL} and no {@code money} column, the publication covering every table, Kafka
+ * reachable, and the staging topics created.
  */
 public final class IngestPreflight {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IngestPreflight.class);
+
     private IngestPreflight() {}
 
-    /** Runs every check and creates what is missing (publication, staging topics). */
-    public static void prepare(IngestConfig config) {
+    /**
+     * Runs every check and creates what is missing (publication or its missing tables, staging
+     * topics). Returns warnings about things that work but deserve attention (also logged).
+     */
+    public static List<String> prepare(IngestConfig config) {
+        List<String> warnings = new ArrayList<>();
         try (Connection connection = connect(config)) {
             checkLogicalReplication(connection);
             List<String> problems = new ArrayList<>();
             for (SourceTable table : config.tables()) {
                 checkTable(connection, table, problems);
+                checkColumns(connection, table, problems, warnings);
             }
             if (!problems.isEmpty()) {
                 throw new IngestSetupException(
@@ -53,7 +65,9 @@ public final class IngestPreflight {
                             + " and the password variable.",
                     e);
         }
-        createStagingTopics(config);
+        createStagingTopics(config, warnings);
+        warnings.forEach(LOG::warn);
+        return warnings;
     }
 
     private static Connection connect(IngestConfig config) {
@@ -101,7 +115,11 @@ public final class IngestPreflight {
             throws SQLException {
         String sql =
                 "SELECT c.relreplident,"
-                        + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+                        + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),"
+                        + " c.relkind,"
+                        + " (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(p.relname),"
+                        + " ';' ORDER BY p.relname) FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhrelid"
+                        + " JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhparent = c.oid)"
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -114,6 +132,21 @@ public final class IngestPreflight {
                                     + ": no such table in database '"
                                     + connection.getCatalog()
                                     + "'. Fix the option 'tables' (schema.table, lower case).");
+                    return;
+                }
+                if ("p".equals(result.getString(3))) {
+                    // the CDC source reads changes of partitions under their own names; a
+                    // partitioned parent would be snapshotted but never streamed
+                    String partitions = result.getString(4);
+                    problems.add(
+                            table
+                                    + ": is a partitioned table, which the ingest job does not"
+                                    + " capture (its changes are streamed under each partition's"
+                                    + " name). Capture the partitions instead"
+                                    + (partitions == null
+                                            ? " (it has none yet)"
+                                            : ", e.g. --tables '" + partitions + "'")
+                                    + ", one staging topic each.");
                     return;
                 }
                 if (!result.getBoolean(2)) {
@@ -136,35 +169,138 @@ public final class IngestPreflight {
         }
     }
 
-    private static void ensurePublication(Connection connection, IngestConfig config)
+    /**
+     * Column types the CDC source cannot carry: {@code money} fails the snapshot (the JDBC driver
+     * reads it as a double and rejects "1,000.00"), a restart loop; an unconstrained {@code
+     * numeric} may hold 'Infinity', which stops the stream (Debezium 1.9's pgoutput decoder).
+     */
+    private static void checkColumns(
+            Connection connection, SourceTable table, List<String> problems, List<String> warnings)
             throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-            statement.setString(1, config.publicationName());
+        String sql =
+                "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a"
+                        + " JOIN pg_class c ON c.oid = a.attrelid"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " JOIN pg_type t ON t.oid = a.atttypid"
+                        + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0"
+                        + " AND NOT a.attisdropped AND t.typname IN ('money', '_money', 'numeric', '_numeric')"
+                        + " ORDER BY a.attnum";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.table());
             try (ResultSet result = statement.executeQuery()) {
-                if (result.next()) {
-                    return;
+                while (result.next()) {
+                    String column = result.getString(1);
+                    String type = result.getString(2);
+                    if (type.endsWith("money")) {
+                        problems.add(
+                                table
+                                        + ": column "
+                                        + column
+                                        + " has type money, which the snapshot cannot read (the"
+                                        + " JDBC driver fails on values from 1,000 on). Change it to"
+                                        + " numeric: ALTER TABLE "
+                                        + table
+                                        + " ALTER COLUMN "
+                                        + quote(column)
+                                        + " TYPE numeric(19, 2"
+                                        + (type.startsWith("_") ? ")[];" : ");"));
+                    } else if (result.getInt(3) < 0) {
+                        warnings.add(
+                                table
+                                        + ": column "
+                                        + column
+                                        + " is an unconstrained numeric, which may hold 'Infinity';"
+                                        + " a streamed numeric Infinity stops the ingest job"
+                                        + " (Debezium 1.9 cannot decode it). Declare numeric(p, s),"
+                                        + " which rejects Infinity, or add CHECK ("
+                                        + quote(column)
+                                        + " NOT IN ('Infinity', '-Infinity')).");
+                    }
                 }
             }
         }
-        List<String> tables =
-                config.tables().stream()
-                        .map(t -> quote(t.schema()) + "." + quote(t.table()))
-                        .toList();
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(
-                    "CREATE PUBLICATION "
-                            + quote(config.publicationName())
-                            + " FOR TABLE "
-                            + String.join(", ", tables));
+    }
+
+    /**
+     * Creates the publication for the configured tables, or adds the configured tables it lacks (a
+     * table added to the configuration later would otherwise be snapshotted but never streamed).
+     */
+    private static void ensurePublication(Connection connection, IngestConfig config)
+            throws SQLException {
+        Set<SourceTable> published = null;
+        try (PreparedStatement statement =
+                connection.prepareStatement(
+                        "SELECT p.puballtables, t.schemaname, t.tablename FROM pg_publication p"
+                                + " LEFT JOIN pg_publication_tables t ON t.pubname = p.pubname"
+                                + " WHERE p.pubname = ?")) {
+            statement.setString(1, config.publicationName());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    if (result.getBoolean(1)) {
+                        return; // FOR ALL TABLES covers every configured table
+                    }
+                    if (published == null) {
+                        published = new HashSet<>();
+                    }
+                    if (result.getString(2) != null) {
+                        published.add(new SourceTable(result.getString(2), result.getString(3)));
+                    }
+                }
+            }
         }
+        if (published == null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(
+                        "CREATE PUBLICATION "
+                                + quote(config.publicationName())
+                                + " FOR TABLE "
+                                + quoted(config.tables()));
+            }
+            return;
+        }
+        Set<SourceTable> publishedTables = published;
+        List<SourceTable> missing =
+                config.tables().stream().filter(t -> !publishedTables.contains(t)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String alter =
+                "ALTER PUBLICATION "
+                        + quote(config.publicationName())
+                        + " ADD TABLE "
+                        + quoted(missing);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(alter);
+            LOG.info("Added {} to publication {}", missing, config.publicationName());
+        } catch (SQLException e) {
+            throw new IngestSetupException(
+                    "Publication "
+                            + config.publicationName()
+                            + " lacks "
+                            + missing
+                            + ", so their changes would never be streamed, and user '"
+                            + config.username()
+                            + "' cannot add them ("
+                            + sentence(e.getMessage()).replaceAll("\\.$", "")
+                            + "). Run as the owner of the publication and the tables: "
+                            + alter
+                            + ";",
+                    e);
+        }
+    }
+
+    private static String quoted(List<SourceTable> tables) {
+        return String.join(
+                ", ",
+                tables.stream().map(t -> quote(t.schema()) + "." + quote(t.table())).toList());
     }
 
     private static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private static void createStagingTopics(IngestConfig config) {
+    private static void createStagingTopics(IngestConfig config, List<String> warnings) {
         Map<String, Object> settings =
                 Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -173,10 +309,13 @@ public final class IngestPreflight {
         try (Admin admin = Admin.create(settings)) {
             Set<String> existing = admin.listTopics().names().get(20, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
+            List<String> present = new ArrayList<>();
             List<String> wanted = new ArrayList<>(config.stagingTopics().values());
             wanted.add(config.deadLetterTopic());
             for (String topic : wanted) {
-                if (!existing.contains(topic)) {
+                if (existing.contains(topic)) {
+                    present.add(topic);
+                } else {
                     missing.add(
                             new NewTopic(
                                             topic,
@@ -194,6 +333,9 @@ public final class IngestPreflight {
                     throw e;
                 }
             }
+            if (!present.isEmpty()) {
+                checkPartitionCounts(admin, present, config.topicPartitions(), warnings);
+            }
         } catch (TimeoutException | ExecutionException e) {
             throw new IngestSetupException(
                     "Cannot reach Kafka at "
@@ -206,6 +348,37 @@ public final class IngestPreflight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestSetupException("Interrupted while creating staging topics", e);
+        }
+    }
+
+    /**
+     * An existing topic keeps its partition count: the job never changes it, because adding
+     * partitions to a keyed topic moves keys and breaks the order of a row's changes for readers.
+     */
+    private static void checkPartitionCounts(
+            Admin admin, List<String> topics, int configured, List<String> warnings)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(topics).allTopicNames().get(20, TimeUnit.SECONDS);
+        for (String topic : topics) {
+            int actual = descriptions.get(topic).partitions().size();
+            if (actual != configured) {
+                warnings.add(
+                        "Topic "
+                                + topic
+                                + " exists with "
+                                + actual
+                                + " partition(s), but staging.partitions is "
+                                + configured
+                                + "; the job uses the existing "
+                                + actual
+                                + ". To change it, alter the topic yourself (kafka-topics.sh"
+                                + " --alter --partitions), knowing that adding partitions moves keys"
+                                + " and breaks per-row order for current readers, or set"
+                                + " staging.partitions="
+                                + actual
+                                + " to silence this.");
+            }
         }
     }
 

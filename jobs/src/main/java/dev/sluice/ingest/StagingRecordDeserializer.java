@@ -1,7 +1,5 @@
 package dev.sluice.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,16 +10,20 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns each Debezium change event into a {@link StagingRecord}: the topic of its table, the
  * primary key as JSON key, and the common change format as value: a Debezium envelope {@code
  * {"before", "after", "op", "ts_ms", "source"}} without embedded schema. An event that cannot be
- * encoded goes to the dead-letter topic with the reason instead of failing or vanishing.
+ * encoded goes to the dead-letter topic with the reason instead of failing or vanishing, and so
+ * does a note for a change staged with a value it could not hold (see {@link DeadLetter}).
  */
 final class StagingRecordDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StagingRecordDeserializer.class);
     private static final String[] SOURCE_FIELDS = {
         "db", "schema", "table", "ts_ms", "snapshot", "lsn", "txId"
     };
@@ -45,14 +47,33 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
             return; // heartbeat or transaction marker, not a row change
         }
+        ChangeEventEncoder.Substitutions substitutions = new ChangeEventEncoder.Substitutions();
+        StagingRecord staged;
         try {
-            out.collect(encode(record, value));
-        } catch (RuntimeException e) {
-            out.collect(deadLetter(record, e));
+            staged = encode(record, value, substitutions);
+        } catch (Exception e) {
+            // every encoding failure, checked (Jackson) or not, lands in dead letter
+            StagingRecord letter = DeadLetter.notStaged(deadLetterTopic, record, e, mapper());
+            LOG.warn(
+                    "A change from {} could not be staged ({}); it went to {}: {}",
+                    record.topic(),
+                    e.getClass().getName(),
+                    deadLetterTopic,
+                    new String(letter.value, java.nio.charset.StandardCharsets.UTF_8));
+            out.collect(letter);
+            return;
+        }
+        out.collect(staged);
+        if (!substitutions.isEmpty()) {
+            out.collect(
+                    DeadLetter.stagedWithNulls(
+                            deadLetterTopic, record, substitutions.entries(), mapper()));
         }
     }
 
-    private StagingRecord encode(SourceRecord record, Struct value) throws Exception {
+    private StagingRecord encode(
+            SourceRecord record, Struct value, ChangeEventEncoder.Substitutions substitutions)
+            throws Exception {
         Struct source = value.getStruct("source");
         String topic =
                 StagingTopics.topicFor(
@@ -61,43 +82,41 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                         source.getString("schema"),
                         source.getString("table"));
         ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-        envelope.set(
-                "before",
-                ChangeEventEncoder.encode(
-                        value.schema().field("before").schema(), value.get("before")));
-        envelope.set(
-                "after",
-                ChangeEventEncoder.encode(
-                        value.schema().field("after").schema(), value.get("after")));
+        for (String row : new String[] {"before", "after"}) {
+            ChangeEventEncoder.Substitutions rowSubstitutions =
+                    new ChangeEventEncoder.Substitutions();
+            envelope.set(
+                    row,
+                    ChangeEventEncoder.encode(
+                            value.schema().field(row).schema(), value.get(row), rowSubstitutions));
+            for (ChangeEventEncoder.Substitution substitution : rowSubstitutions.entries()) {
+                substitutions.add(
+                        row + "." + substitution.column(),
+                        substitution.specialValue(),
+                        substitution.reason());
+            }
+        }
         envelope.put("op", value.getString("op"));
         envelope.set(
                 "ts_ms",
                 ChangeEventEncoder.encode(
-                        value.schema().field("ts_ms").schema(), value.get("ts_ms")));
+                        value.schema().field("ts_ms").schema(), value.get("ts_ms"), substitutions));
         ObjectNode sourceNode = envelope.putObject("source");
         for (String name : SOURCE_FIELDS) {
             Field field = source.schema().field(name);
             if (field != null) {
-                sourceNode.set(name, ChangeEventEncoder.encode(field.schema(), source.get(field)));
+                sourceNode.set(
+                        name,
+                        ChangeEventEncoder.encode(
+                                field.schema(), source.get(field), substitutions));
             }
         }
         byte[] key =
                 record.key() instanceof Struct keyStruct
-                        ? mapper().writeValueAsBytes(ChangeEventEncoder.encodeStruct(keyStruct))
+                        ? mapper().writeValueAsBytes(
+                                        ChangeEventEncoder.encodeStruct(keyStruct, substitutions))
                         : null;
         return new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
-    }
-
-    private StagingRecord deadLetter(SourceRecord record, RuntimeException error) throws Exception {
-        ObjectNode letter = JsonNodeFactory.instance.objectNode();
-        letter.put("reason", error.toString());
-        letter.put("source_topic", record.topic());
-        letter.put("detected_at", Instant.now().toString());
-        letter.put("record", String.valueOf(record.value()));
-        return new StagingRecord(
-                deadLetterTopic,
-                record.topic().getBytes(StandardCharsets.UTF_8),
-                mapper().writeValueAsBytes(letter));
     }
 
     private ObjectMapper mapper() {

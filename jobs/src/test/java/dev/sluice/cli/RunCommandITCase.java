@@ -2,19 +2,13 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.harness.Await;
 import dev.sluice.testing.SluiceProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -126,56 +120,24 @@ class RunCommandITCase {
 
     private static Process start(Path file, Path work, Path output, String... extra)
             throws IOException {
-        List<String> args = new ArrayList<>();
-        args.addAll(
-                List.of(
-                        "run",
-                        file.toString(),
-                        "--catalog",
-                        catalog.toString(),
-                        "--var",
-                        "RATE=50",
-                        "--work-dir",
-                        work.toString()));
-        args.addAll(List.of(extra));
-        return SluiceProcess.start("768m", output, work.resolve("sluice.log"), args);
+        List<String> arguments =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                file.toString(),
+                                "--catalog",
+                                catalog.toString(),
+                                "--var",
+                                "RATE=50",
+                                "--work-dir",
+                                work.toString()));
+        arguments.addAll(List.of(extra));
+        return SluiceProcess.start("768m", output, work.resolve("sluice.log"), arguments);
     }
 
     /** Waits until the job printed by the run is RUNNING with a completed checkpoint. */
     private static void awaitRunning(Path output) throws Exception {
-        Pattern started = Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)");
-        Matcher matcher =
-                Await.value(
-                        "the run to print its job and web UI in " + output,
-                        Duration.ofSeconds(120),
-                        IOException.class,
-                        () -> {
-                            Matcher m = started.matcher(Files.readString(output));
-                            return m.find() ? m : null;
-                        });
-        URI checkpoints =
-                URI.create(
-                        matcher.group(2).replaceFirst("/?$", "/")
-                                + "jobs/"
-                                + matcher.group(1)
-                                + "/checkpoints");
-        HttpClient http = HttpClient.newHttpClient();
-        Await.until(
-                "a completed checkpoint at " + checkpoints,
-                Duration.ofSeconds(120),
-                IOException.class,
-                () -> {
-                    String body =
-                            http.send(
-                                            HttpRequest.newBuilder(checkpoints).build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .body();
-                    return new ObjectMapper()
-                                    .readTree(body)
-                                    .path("counts")
-                                    .path("completed")
-                                    .asInt()
-                            > 0;
-                });
+        SluiceProcess.awaitCheckpoint(
+                output, Pattern.compile("running as job ([0-9a-f]{32})\\s+Web UI: (\\S+)"));
     }
 }

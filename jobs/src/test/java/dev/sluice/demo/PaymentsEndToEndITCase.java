@@ -172,8 +172,9 @@ class PaymentsEndToEndITCase {
         if (value.isIntegralNumber()) {
             return value.asLong();
         }
-        if (value.isNumber()) {
-            return value.decimalValue().setScale(2); // amount is DECIMAL(12, 2)
+        if (column.equals("amount")) {
+            // numeric is staged as plain decimal text; amount is DECIMAL(12, 2)
+            return new BigDecimal(value.asText()).setScale(2);
         }
         return value.asText();
     }

@@ -48,11 +48,13 @@ class ChangeEventEncoderTest {
                         .put("blob", "hi".getBytes(StandardCharsets.UTF_8))
                         .put("note", null);
 
-        String json = ChangeEventEncoder.encodeStruct(row).toString();
+        String json =
+                ChangeEventEncoder.encodeStruct(row, new ChangeEventEncoder.Substitutions())
+                        .toString();
 
         assertThat(json)
                 .isEqualTo(
-                        "{\"id\":7,\"amount\":20.00,\"day\":\"2024-02-29\","
+                        "{\"id\":7,\"amount\":\"20.00\",\"day\":\"2024-02-29\","
                                 + "\"at\":\"2024-02-29T00:00:00.123456\",\"at_tz\":\"2024-02-29T00:00:00.5Z\","
                                 + "\"blob\":\"aGk=\",\"note\":null}");
     }
@@ -61,13 +63,12 @@ class ChangeEventEncoderTest {
     void timestampsBeforeTheEpochAndOnWholeSecondsKeepTheirSeconds() {
         Schema micros = SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build();
 
-        assertThat(ChangeEventEncoder.encode(micros, -1L).asText())
-                .isEqualTo("1969-12-31T23:59:59.999999");
-        assertThat(ChangeEventEncoder.encode(micros, 0L).asText()).isEqualTo("1970-01-01T00:00:00");
+        assertThat(encode(micros, -1L).asText()).isEqualTo("1969-12-31T23:59:59.999999");
+        assertThat(encode(micros, 0L).asText()).isEqualTo("1970-01-01T00:00:00");
     }
 
     @Test
-    void variableScaleDecimalsBecomePlainNumbers() {
+    void variableScaleDecimalsBecomePlainDecimalText() {
         Schema variable =
                 SchemaBuilder.struct()
                         .name("io.debezium.data.VariableScaleDecimal")
@@ -79,30 +80,105 @@ class ChangeEventEncoderTest {
                         .put("scale", 3)
                         .put("value", new BigDecimal("-12.345").unscaledValue().toByteArray());
 
-        assertThat(ChangeEventEncoder.encode(variable, value).decimalValue())
-                .isEqualByComparingTo("-12.345");
+        assertThat(encode(variable, value).asText()).isEqualTo("-12.345");
     }
 
     @Test
     void nonFiniteFloatsBecomeTextBecauseJsonHasNoNaN() {
-        assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, Double.NaN).isTextual())
-                .isTrue();
-        assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, Double.NaN).asText())
-                .isEqualTo("NaN");
-        assertThat(
-                        ChangeEventEncoder.encode(Schema.FLOAT32_SCHEMA, Float.NEGATIVE_INFINITY)
-                                .asText())
+        assertThat(encode(Schema.FLOAT64_SCHEMA, Double.NaN).isTextual()).isTrue();
+        assertThat(encode(Schema.FLOAT64_SCHEMA, Double.NaN).asText()).isEqualTo("NaN");
+        assertThat(encode(Schema.FLOAT32_SCHEMA, Float.NEGATIVE_INFINITY).asText())
                 .isEqualTo("-Infinity");
-        assertThat(ChangeEventEncoder.encode(Schema.FLOAT64_SCHEMA, 1.5).doubleValue())
-                .isEqualTo(1.5);
+        assertThat(encode(Schema.FLOAT64_SCHEMA, 1.5).doubleValue()).isEqualTo(1.5);
     }
 
     @Test
     void timesOnAWholeMinuteKeepTheirSeconds() {
         Schema micros = SchemaBuilder.int64().name("io.debezium.time.MicroTime").build();
 
-        assertThat(ChangeEventEncoder.encode(micros, (10 * 3600L + 15 * 60) * 1_000_000L).asText())
+        assertThat(encode(micros, (10 * 3600L + 15 * 60) * 1_000_000L).asText())
                 .isEqualTo("10:15:00");
-        assertThat(ChangeEventEncoder.encode(micros, 1_500_000L).asText()).isEqualTo("00:00:01.5");
+        assertThat(encode(micros, 1_500_000L).asText()).isEqualTo("00:00:01.5");
+    }
+
+    @Test
+    void timeTwentyFourHundredIsEndOfDayNotAnError() {
+        Schema micros = SchemaBuilder.int64().name("io.debezium.time.MicroTime").build();
+        Schema millis = SchemaBuilder.int32().name("io.debezium.time.Time").build();
+
+        assertThat(encode(micros, 86_400_000_000L).asText()).isEqualTo("24:00:00");
+        assertThat(encode(millis, 86_400_000).asText()).isEqualTo("24:00:00");
+        assertThat(encode(millis, 36_900_000).asText()).isEqualTo("10:15:00");
+    }
+
+    @Test
+    void numericTextBecomesPlainDecimalTextAndNaNBecomesNullWithASubstitution() {
+        Schema numeric =
+                SchemaBuilder.string()
+                        .optional()
+                        .parameter(ChangeEventEncoder.SOURCE_TYPE_PARAMETER, "NUMERIC")
+                        .build();
+        Schema numericArray =
+                SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA)
+                        .optional()
+                        .parameter(ChangeEventEncoder.SOURCE_TYPE_PARAMETER, "_NUMERIC")
+                        .build();
+        Schema row =
+                SchemaBuilder.struct()
+                        .field("a", numeric)
+                        .field("b", numeric)
+                        .field("c", numericArray)
+                        .field("text", Schema.OPTIONAL_STRING_SCHEMA)
+                        .build();
+        ChangeEventEncoder.Substitutions substitutions = new ChangeEventEncoder.Substitutions();
+
+        String json =
+                ChangeEventEncoder.encodeStruct(
+                                new Struct(row)
+                                        .put("a", "1E+3")
+                                        .put("b", "NaN")
+                                        .put(
+                                                "c",
+                                                java.util.Arrays.asList(
+                                                        "NEGATIVE_INFINITY", "0.10", null))
+                                        .put("text", "NaN"),
+                                substitutions)
+                        .toString();
+
+        assertThat(json)
+                .isEqualTo(
+                        "{\"a\":\"1000\",\"b\":null,\"c\":[null,\"0.10\",null],\"text\":\"NaN\"}");
+        assertThat(substitutions.entries())
+                .extracting(
+                        ChangeEventEncoder.Substitution::column,
+                        ChangeEventEncoder.Substitution::specialValue)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("b", "NaN"),
+                        org.assertj.core.groups.Tuple.tuple("c[0]", "-Infinity"));
+    }
+
+    @Test
+    void aFailingColumnIsNamedWithoutItsValue() {
+        Schema row =
+                SchemaBuilder.struct()
+                        .field(
+                                "secret",
+                                SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                        .build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                ChangeEventEncoder.encodeStruct(
+                                        new Struct(row).put("secret", 123_456_789_000_000_000L),
+                                        new ChangeEventEncoder.Substitutions()))
+                .isInstanceOf(ChangeEventEncoder.ColumnEncodingException.class)
+                .hasMessageContaining("column 'secret'")
+                .hasMessageContaining("io.debezium.time.MicroTime")
+                .hasMessageNotContaining("123456789");
+    }
+
+    private static org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode encode(
+            Schema schema, Object value) {
+        return ChangeEventEncoder.encode(schema, value, new ChangeEventEncoder.Substitutions());
     }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
@@ -36,6 +38,136 @@ class IngestPreflightITCase {
             statement.execute("CREATE TABLE events (at timestamptz, payload text)");
             statement.execute("ALTER TABLE events REPLICA IDENTITY FULL");
             statement.execute("CREATE TABLE items (id bigint PRIMARY KEY)");
+            for (String table : new String[] {"alpha", "beta"}) {
+                statement.execute(
+                        "CREATE TABLE " + table + " (id bigint PRIMARY KEY, amount numeric)");
+                statement.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+            }
+            statement.execute(
+                    "CREATE TABLE measures (id bigint, at date, PRIMARY KEY (id, at))"
+                            + " PARTITION BY RANGE (at)");
+            statement.execute(
+                    "CREATE TABLE measures_2024 PARTITION OF measures"
+                            + " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+            statement.execute("ALTER TABLE measures REPLICA IDENTITY FULL");
+            statement.execute("CREATE TABLE wallets (id bigint PRIMARY KEY, balance money)");
+            statement.execute("ALTER TABLE wallets REPLICA IDENTITY FULL");
+            statement.execute("CREATE ROLE ingest_reader LOGIN REPLICATION");
+            statement.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO ingest_reader");
+        }
+    }
+
+    private static IngestConfig config(String tables, String slot, String... extra) {
+        Configuration options = new Configuration();
+        options.setString("postgres.hostname", POSTGRES.server().host());
+        options.setString("postgres.port", String.valueOf(POSTGRES.server().port()));
+        options.setString("postgres.database", "shop");
+        options.setString("tables", tables);
+        options.setString("slot.name", slot);
+        options.setString("kafka.bootstrap-servers", KAFKA.broker().bootstrapServers());
+        for (String setting : extra) {
+            String[] keyValue = setting.split("=", 2);
+            options.setString(keyValue[0], keyValue[1]);
+        }
+        return IngestConfig.from(options, Map.of());
+    }
+
+    private static List<String> publishedTables(String publication) throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (Connection connection = POSTGRES.server().connect("shop");
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery(
+                                "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+                                        + " WHERE pubname = '"
+                                        + publication
+                                        + "' ORDER BY 1")) {
+            while (result.next()) {
+                tables.add(result.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    @Test
+    void aTableAddedToTheConfigurationIsAddedToTheExistingPublication() throws Exception {
+        IngestPreflight.prepare(config("public.alpha", "grow_slot"));
+        assertThat(publishedTables("grow_slot")).containsExactly("public.alpha");
+
+        IngestPreflight.prepare(config("public.alpha;public.beta", "grow_slot"));
+
+        assertThat(publishedTables("grow_slot")).containsExactly("public.alpha", "public.beta");
+    }
+
+    @Test
+    void aUserWhoCannotAlterThePublicationIsGivenTheExactCommand() throws Exception {
+        IngestPreflight.prepare(config("public.alpha", "owned_slot"));
+
+        assertThatThrownBy(
+                        () ->
+                                IngestPreflight.prepare(
+                                        config(
+                                                "public.alpha;public.beta",
+                                                "owned_slot",
+                                                "postgres.username=ingest_reader")))
+                .isInstanceOf(IngestSetupException.class)
+                .hasMessageContaining("Publication owned_slot lacks [public.beta]")
+                .hasMessageContaining("user 'ingest_reader' cannot add them")
+                .hasMessageEndingWith(
+                        "Run as the owner of the publication and the tables: ALTER PUBLICATION"
+                                + " \"owned_slot\" ADD TABLE \"public\".\"beta\";");
+        assertThat(publishedTables("owned_slot")).containsExactly("public.alpha");
+    }
+
+    @Test
+    void partitionedTablesAndMoneyColumnsAreRejectedWithTheFix() {
+        assertThatThrownBy(
+                        () ->
+                                IngestPreflight.prepare(
+                                        config("public.measures;public.wallets", "part_slot")))
+                .isInstanceOf(IngestSetupException.class)
+                .hasMessageContaining("public.measures: is a partitioned table")
+                .hasMessageContaining("--tables 'public.measures_2024'")
+                .hasMessageContaining("public.wallets: column balance has type money")
+                .hasMessageContaining(
+                        "ALTER TABLE public.wallets ALTER COLUMN \"balance\" TYPE numeric(19, 2);");
+    }
+
+    @Test
+    void warnsOfUnconstrainedNumericsAndOfAnExistingTopicsOtherPartitionCount() throws Exception {
+        KAFKA.broker().createTopics(3, "other.shop.public.alpha");
+
+        List<String> warnings =
+                IngestPreflight.prepare(
+                        config(
+                                "public.alpha",
+                                "warn_slot",
+                                "staging.topic-prefix=other",
+                                "staging.partitions=2"));
+
+        assertThat(warnings)
+                .anySatisfy(
+                        w ->
+                                assertThat(w)
+                                        .startsWith(
+                                                "public.alpha: column amount is an unconstrained"
+                                                        + " numeric"))
+                .anySatisfy(
+                        w ->
+                                assertThat(w)
+                                        .startsWith(
+                                                "Topic other.shop.public.alpha exists with 3"
+                                                        + " partition(s), but staging.partitions is"
+                                                        + " 2; the job uses the existing 3."));
+        try (Admin admin = KAFKA.broker().admin()) {
+            assertThat(
+                            admin.describeTopics(List.of("other.shop.dead-letter"))
+                                    .allTopicNames()
+                                    .get()
+                                    .get("other.shop.dead-letter")
+                                    .partitions())
+                    .as("new topics get the configured count")
+                    .hasSize(2);
         }
     }
 

@@ -1,9 +1,19 @@
 package dev.sluice.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.harness.Await;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Starts the {@code sluice} command line in a JVM of its own, as the {@code sluice} script does,
@@ -48,5 +58,45 @@ public final class SluiceProcess {
         builder.redirectErrorStream(true);
         builder.redirectOutput(output.toFile());
         return builder.start();
+    }
+
+    /**
+     * Waits until the output shows {@code started} (group 1 the job id, group 2 the web UI) and
+     * that job has a completed checkpoint.
+     */
+    public static void awaitCheckpoint(Path output, Pattern started) throws Exception {
+        Matcher matcher =
+                Await.value(
+                        "the command to print its job and web UI in " + output,
+                        Duration.ofSeconds(120),
+                        IOException.class,
+                        () -> {
+                            Matcher m = started.matcher(Files.readString(output));
+                            return m.find() ? m : null;
+                        });
+        URI checkpoints =
+                URI.create(
+                        matcher.group(2).replaceFirst("/?$", "/")
+                                + "jobs/"
+                                + matcher.group(1)
+                                + "/checkpoints");
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until(
+                "a completed checkpoint at " + checkpoints,
+                Duration.ofSeconds(120),
+                IOException.class,
+                () -> {
+                    String body =
+                            http.send(
+                                            HttpRequest.newBuilder(checkpoints).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body();
+                    return new ObjectMapper()
+                                    .readTree(body)
+                                    .path("counts")
+                                    .path("completed")
+                                    .asInt()
+                            > 0;
+                });
     }
 }

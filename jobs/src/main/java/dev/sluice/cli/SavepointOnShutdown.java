@@ -1,0 +1,133 @@
+package dev.sluice.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.util.ExceptionUtils;
+
+/**
+ * Ctrl-C (SIGTERM) for a job in the local cluster of {@code sluice run} and {@code sluice ingest}:
+ * stop it with a savepoint in a known folder (cancel when none can be taken), and keep the JVM
+ * alive until the command has closed its cluster. {@link #latest} finds the savepoint to resume
+ * from.
+ */
+final class SavepointOnShutdown {
+    static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Path savepoints;
+    private final PrintWriter out;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private Thread hook;
+
+    SavepointOnShutdown(Path savepoints, PrintWriter out) {
+        this.savepoints = savepoints;
+        this.out = out;
+    }
+
+    /** From now on, a shutdown of the JVM stops {@code job} with a savepoint. */
+    void watch(JobClient job, String threadName) {
+        hook =
+                new Thread(
+                        () -> {
+                            stopping.set(true);
+                            stop(job, savepoints, out);
+                            // keep the JVM alive until the command has closed the cluster
+                            try {
+                                released.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                            } catch (Exception ignored) {
+                                // exiting anyway
+                            }
+                        },
+                        threadName);
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Whether the job ended because of a shutdown signal (then its end is not a failure). */
+    boolean stopping() {
+        return stopping.get();
+    }
+
+    /** The job ended by itself: a later shutdown has nothing to stop. */
+    void unwatch() {
+        if (hook != null && !stopping.get()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs already
+            }
+        }
+    }
+
+    /** The cluster is closed: a running shutdown hook may let the JVM exit. */
+    void release() {
+        released.complete(null);
+    }
+
+    /** Stops with a savepoint under {@code savepoints}; cancels when that fails. */
+    static Optional<String> stop(JobClient job, Path savepoints, PrintWriter out) {
+        try {
+            String savepoint =
+                    job.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            out.println(
+                    "Stopped with savepoint "
+                            + savepoint
+                            + " (resume: --from-savepoint "
+                            + savepoint
+                            + ")");
+            out.flush();
+            return Optional.of(savepoint);
+        } catch (Exception e) {
+            out.println(
+                    "No savepoint ("
+                            + ExceptionUtils.stripExecutionException(e).getMessage()
+                            + "); cancelling.");
+            try {
+                job.cancel().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                out.println("Cancelled.");
+            } catch (Exception cancelFailed) {
+                out.println("Cancel failed: " + cancelFailed.getMessage());
+            }
+            out.flush();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The newest complete savepoint in {@code savepoints} (a folder holding {@code _metadata},
+     * which Flink writes last), as a path Flink restores from; empty when there is none.
+     */
+    static Optional<String> latest(Path savepoints) throws IOException {
+        if (!Files.isDirectory(savepoints)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> folders = Files.list(savepoints)) {
+            return folders.filter(folder -> Files.isRegularFile(folder.resolve("_metadata")))
+                    .max(Comparator.comparing(SavepointOnShutdown::metadataTime))
+                    .map(folder -> folder.toUri().toString());
+        }
+    }
+
+    private static FileTime metadataTime(Path folder) {
+        try {
+            return Files.getLastModifiedTime(folder.resolve("_metadata"));
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+}
