@@ -33,8 +33,7 @@ final class CallRules {
     /**
      * @param internalStringResult whether a character string result is Flink's internal {@code
      *     StringData} (the function makes UTF-8 bytes itself) rather than {@code String}. Arguments
-     *     always arrive as {@code String}: for an internal argument type Flink deep-copies the
-     *     value before every call, which costs more than it saves.
+     *     always arrive as {@code String}, the Java string a source decoded, handed over as is.
      */
     static TypeInference inference(
             int minArguments,

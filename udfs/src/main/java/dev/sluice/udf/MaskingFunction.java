@@ -30,8 +30,8 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  * value keeps its type (STRING, CHAR, VARCHAR, TINYINT, SMALLINT, INT, BIGINT, and DATE for {@code
  * mask}); NULL gives NULL. The literal options are read once at planning time ({@link
  * SpecializedFunction}), so rows pay only for the masking itself. Strings arrive and leave as
- * {@code String}: Flink hands over the Java string a source decoded without copying it, while for
- * an internal {@code StringData} argument it would deep-copy every value before the call.
+ * {@code String} (the Java string a source decoded is handed over as is); the maskers' ASCII fast
+ * path makes that as cheap as masking UTF-8 bytes, with one code path instead of two.
  */
 public abstract class MaskingFunction extends ScalarFunction implements SpecializedFunction {
     private static final long serialVersionUID = 1L;
@@ -132,7 +132,6 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
                 }
                 return Optional.empty();
             }
-            // strings arrive as String: for StringData Flink would deep-copy every value first
             return Optional.of(call.getArgumentDataTypes());
         }
 
