@@ -16,9 +16,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -116,14 +114,8 @@ final class IngestCommand implements Callable<Integer> {
                 fromSavepoint != null
                         ? Optional.of(fromSavepoint)
                         : SavepointOnShutdown.latest(savepoints);
-        Configuration jobConfiguration = new Configuration();
-        jobConfiguration.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                work.resolve("checkpoints").toUri().toString());
-        jobConfiguration.set(
-                CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
-        resumeFrom.ifPresent(
-                savepoint -> jobConfiguration.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint));
+        Configuration jobConfiguration =
+                SavepointOnShutdown.jobConfiguration(work, savepoints, resumeFrom);
 
         SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
         try (LocalFlinkCluster flink = LocalFlinkCluster.start(4)) {

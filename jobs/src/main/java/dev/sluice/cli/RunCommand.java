@@ -7,12 +7,11 @@ import dev.sluice.sql.SqlFileException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -77,15 +76,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
         try {
-            Configuration jobConfiguration = new Configuration();
-            jobConfiguration.set(
-                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    work.resolve("checkpoints").toUri().toString());
-            jobConfiguration.set(
-                    CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
-            if (fromSavepoint != null) {
-                jobConfiguration.set(StateRecoveryOptions.SAVEPOINT_PATH, fromSavepoint);
-            }
+            Configuration jobConfiguration =
+                    SavepointOnShutdown.jobConfiguration(
+                            work, savepoints, Optional.ofNullable(fromSavepoint));
             StreamTableEnvironment tEnv =
                     StreamTableEnvironment.create(cluster.environment(jobConfiguration));
             TableResult result;

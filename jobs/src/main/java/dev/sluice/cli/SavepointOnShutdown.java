@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.util.ExceptionUtils;
@@ -106,6 +109,22 @@ final class SavepointOnShutdown {
             out.flush();
             return Optional.empty();
         }
+    }
+
+    /**
+     * The configuration of a job run from a work folder: checkpoints under {@code
+     * work/checkpoints}, savepoints under {@code savepoints}, resumed from {@code resumeFrom} when
+     * given.
+     */
+    static Configuration jobConfiguration(Path work, Path savepoints, Optional<String> resumeFrom) {
+        Configuration configuration = new Configuration();
+        configuration.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints").toUri().toString());
+        configuration.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
+        resumeFrom.ifPresent(
+                savepoint -> configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint));
+        return configuration;
     }
 
     /**
