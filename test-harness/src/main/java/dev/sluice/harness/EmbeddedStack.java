@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole embedded stack under one work folder: PostgreSQL, a Kafka broker and an Iceberg
@@ -49,6 +50,9 @@ public final class EmbeddedStack implements AutoCloseable {
      */
     public static EmbeddedStack start(Path workDir) throws Exception {
         long started = System.nanoTime();
+        // bind SLF4J here, before two threads ask for loggers at once: otherwise it prints a
+        // "substitute loggers" warning and drops their first log lines
+        LoggerFactory.getILoggerFactory();
         Files.createDirectories(workDir);
         Map<String, Duration> times = new LinkedHashMap<>();
         // own threads: the common pool has a single worker on a two-core machine, which would
