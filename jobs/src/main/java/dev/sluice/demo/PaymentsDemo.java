@@ -107,6 +107,18 @@ public final class PaymentsDemo {
                             "pipeline",
                             scenario.startPipeline(flink.environment(new Configuration())));
             out.println("Pipeline job " + pipeline.getJobID() + ": " + PaymentsScenario.PIPELINE);
+            JobClient crm =
+                    jobs.add(
+                            "crm pipeline",
+                            scenario.startCrmPipeline(flink.environment(new Configuration())));
+            out.println(
+                    "Pipeline job "
+                            + crm.getJobID()
+                            + ": "
+                            + PaymentsScenario.CRM_PIPELINE
+                            + " (same staging, JDBC into database '"
+                            + PaymentsScenario.CRM_DATABASE
+                            + "')");
             out.printf(
                     "Jobs submitted after %.1f s (startup %.1f s in all). Driving %d"
                             + " transactions/s for %s (Ctrl-C stops early).%n",
@@ -143,6 +155,7 @@ public final class PaymentsDemo {
                 report(scenario, stack, staging, title);
                 printLag();
                 printMaskedRows(stack);
+                printCrmRows(scenario);
             }
         }
     }
@@ -239,7 +252,7 @@ public final class PaymentsDemo {
                 return false;
             }
         }
-        return true;
+        return scenario.postgresRows("customers") == scenario.crmRows();
     }
 
     private void report(
@@ -251,14 +264,17 @@ public final class PaymentsDemo {
         if (title != null) {
             out.printf("%n%s%n", title);
         }
-        out.printf("  %-10s %10s %16s %10s%n", "table", "postgres", "staging changes", "iceberg");
+        out.printf(
+                "  %-10s %10s %16s %10s %10s%n",
+                "table", "postgres", "staging changes", "iceberg", "crm (jdbc)");
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             out.printf(
-                    "  %-10s %,10d %,16d %,10d%n",
+                    "  %-10s %,10d %,16d %,10d %10s%n",
                     table,
                     scenario.postgresRows(table),
                     staging.count(scenario.stagingTopic(table)),
-                    stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)));
+                    stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)),
+                    table.equals("customers") ? String.format("%,d", scenario.crmRows()) : "-");
         }
         List<Long> lags = commitLag.lagsMillis();
         if (!lags.isEmpty()) {
@@ -280,6 +296,14 @@ public final class PaymentsDemo {
                 lags.get(lags.size() / 2) / 1000.0,
                 lags.get((int) (lags.size() * 0.9)) / 1000.0,
                 lags.get(lags.size() - 1) / 1000.0);
+    }
+
+    private void printCrmRows(PaymentsScenario scenario) throws SQLException {
+        out.println();
+        out.println(
+                "A few rows of crm.customers (JDBC; name masked by mask, e-mail by mask_hash, phone"
+                        + " by mask_show_last_n(phone, 2)):");
+        scenario.crmSample(3).forEach(row -> out.println("  " + row));
     }
 
     private void printMaskedRows(EmbeddedStack stack) {

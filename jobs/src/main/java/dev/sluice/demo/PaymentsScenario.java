@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -31,6 +33,13 @@ public final class PaymentsScenario {
 
     public static final String PIPELINE =
             "classpath:sql/pipelines/payments/payments_to_warehouse.sql";
+
+    /** The second consumer of the same staging: customers into a CRM database by JDBC. */
+    public static final String CRM_PIPELINE = "classpath:sql/pipelines/growth/customers_to_crm.sql";
+
+    /** The CRM database on the embedded PostgreSQL that {@link #CRM_PIPELINE} writes to. */
+    public static final String CRM_DATABASE = "crm";
+
     public static final String CATALOG = "classpath:sql/catalog";
     public static final String SLOT = "sluice_payments";
     public static final List<String> SOURCE_TABLES = List.of("customers", "cards", "payments");
@@ -89,10 +98,29 @@ public final class PaymentsScenario {
 
     /** Runs the catalog and the warehouse pipeline; its INSERTs run as one job. */
     public JobClient startPipeline(StreamExecutionEnvironment env) {
+        return start(env, PIPELINE);
+    }
+
+    /**
+     * Creates the CRM database with its table and starts {@link #CRM_PIPELINE}: one more job that
+     * reads the same staging topic, next to the warehouse pipeline.
+     */
+    public JobClient startCrmPipeline(StreamExecutionEnvironment env) throws SQLException {
+        stack.postgres().createDatabase(CRM_DATABASE);
+        try (Connection connection = stack.postgres().connect(CRM_DATABASE);
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT, email_hash TEXT,"
+                            + " phone TEXT, country TEXT, updated_at TIMESTAMP)");
+        }
+        return start(env, CRM_PIPELINE);
+    }
+
+    private JobClient start(StreamExecutionEnvironment env, String pipelineFile) {
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         Pipeline pipeline =
                 PipelineLoader.load(
-                        SqlFiles.readCatalog(CATALOG), SqlFiles.read(PIPELINE), variables());
+                        SqlFiles.readCatalog(CATALOG), SqlFiles.read(pipelineFile), variables());
         return PipelineRunner.execute(tableEnv, pipeline).getJobClient().orElseThrow();
     }
 
@@ -107,6 +135,13 @@ public final class PaymentsScenario {
                         "embedded stack")
                 .put("ICEBERG_CATALOG_TYPE", iceberg.get("catalog-type"), false, "embedded stack")
                 .put("ICEBERG_WAREHOUSE", iceberg.get("warehouse"), false, "embedded stack")
+                .put(
+                        "CRM_JDBC_URL",
+                        stack.postgres().jdbcUrl(CRM_DATABASE),
+                        false,
+                        "embedded stack")
+                .put("CRM_USER", stack.postgres().username(), false, "embedded stack")
+                .put("CRM_PASSWORD", stack.postgres().password(), true, "embedded stack")
                 .build();
     }
 
@@ -117,6 +152,43 @@ public final class PaymentsScenario {
             result.next();
             return result.getLong(1);
         }
+    }
+
+    /** Rows in the CRM database's customers table. */
+    public long crmRows() throws SQLException {
+        try (Connection connection = stack.postgres().connect(CRM_DATABASE);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM customers")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /** A few rows of the CRM database's customers table, as column → value. */
+    public List<Map<String, Object>> crmSample(int rows) throws SQLException {
+        List<Map<String, Object>> sample = new ArrayList<>();
+        try (Connection connection = stack.postgres().connect(CRM_DATABASE);
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery(
+                                "SELECT id, name, email_hash, phone, country FROM customers"
+                                        + " ORDER BY id DESC LIMIT "
+                                        + rows)) {
+            while (result.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (String column : List.of("id", "name", "email_hash", "phone", "country")) {
+                    Object value = result.getObject(column);
+                    // 64 hex characters: the start is enough to see it is a hash
+                    row.put(
+                            column,
+                            column.equals("email_hash") && value != null
+                                    ? value.toString().substring(0, 16) + "…"
+                                    : value);
+                }
+                sample.add(row);
+            }
+        }
+        return sample;
     }
 
     public static TableIdentifier warehouseTable(String table) {

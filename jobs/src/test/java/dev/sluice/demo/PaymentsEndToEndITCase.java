@@ -71,6 +71,7 @@ class PaymentsEndToEndITCase {
                 () -> stagingCountsEqual(scenario, seeded));
 
         JobClient pipeline = scenario.startPipeline(failFast());
+        JobClient crm = scenario.startCrmPipeline(failFast());
         try (Connection connection = scenario.connect()) {
             for (int i = 0; i < TRANSACTIONS; i++) {
                 scenario.traffic().step(connection);
@@ -89,6 +90,11 @@ class PaymentsEndToEndITCase {
                 pipeline,
                 DEADLINE,
                 () -> icebergEqualsPostgres(scenario, stack));
+        AwaitWhileRunning.until(
+                "the CRM table (JDBC) equals Postgres customers, masked",
+                crm,
+                DEADLINE,
+                () -> crmEqualsPostgres(scenario, stack));
 
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             List<JsonNode> changes = stagingChanges(scenario, table);
@@ -103,6 +109,7 @@ class PaymentsEndToEndITCase {
                 .allSatisfy(
                         row -> assertThat((String) row.get("card_number")).matches("n{12}\\d{4}"));
 
+        crm.cancel().get(30, TimeUnit.SECONDS);
         pipeline.cancel().get(30, TimeUnit.SECONDS);
         ingest.cancel().get(30, TimeUnit.SECONDS);
     }
@@ -200,6 +207,47 @@ class PaymentsEndToEndITCase {
                     && expectedWarehouse(scenario, "cards").equals(icebergRows(stack, "cards"))
                     && expectedWarehouse(scenario, "payments")
                             .equals(icebergRows(stack, "payments"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean crmEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
+        try {
+            Map<Long, Map<String, Object>> expected = new TreeMap<>();
+            for (Map<String, Object> row : postgresRows(scenario, "customers").values()) {
+                Map<String, Object> out = new HashMap<>();
+                out.put("id", row.get("id"));
+                out.put("name", hiveShowLastN((String) row.get("name"), 0));
+                out.put("email_hash", sha256Hex((String) row.get("email")));
+                out.put("phone", hiveShowLastN((String) row.get("phone"), 2));
+                out.put("country", row.get("country"));
+                out.put("updated_at", instant(row.get("updated_at")));
+                expected.put((Long) row.get("id"), out);
+            }
+            Map<Long, Map<String, Object>> actual = new TreeMap<>();
+            try (Connection connection = stack.postgres().connect(PaymentsScenario.CRM_DATABASE);
+                    Statement statement = connection.createStatement();
+                    ResultSet result =
+                            statement.executeQuery(
+                                    "SELECT id, name, email_hash, phone, country, updated_at"
+                                            + " FROM customers")) {
+                while (result.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("id", result.getLong("id"));
+                    row.put("name", result.getString("name"));
+                    row.put("email_hash", result.getString("email_hash"));
+                    row.put("phone", result.getString("phone"));
+                    row.put("country", result.getString("country"));
+                    // the CRM keeps UTC wall time (TIMESTAMP), see customers_to_crm.sql
+                    row.put(
+                            "updated_at",
+                            result.getObject("updated_at", java.time.LocalDateTime.class)
+                                    .toInstant(java.time.ZoneOffset.UTC));
+                    actual.put(result.getLong("id"), row);
+                }
+            }
+            return expected.equals(actual);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
