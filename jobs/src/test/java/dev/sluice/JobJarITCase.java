@@ -55,7 +55,7 @@ class JobJarITCase {
     }
 
     @Test
-    void leavesOutFlinkLoggingAndTheEmbeddedStack() {
+    void leavesOutFlinkLoggingHadoopAndTheEmbeddedStack() {
         assertAbsent(
                 "org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class",
                 "org/apache/flink/table/planner/delegation/PlannerBase.class",
@@ -65,7 +65,10 @@ class JobJarITCase {
                 "dev/sluice/harness/EmbeddedStack.class",
                 "kafka/server/KafkaRaftServer.class",
                 "scala/Option.class",
-                "io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class");
+                "io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class",
+                // Hadoop comes from the cluster's lib/ (deploy/Dockerfile, flink-lib-hadoop)
+                "org/apache/hadoop/conf/Configuration.class",
+                "org/apache/hadoop/shaded/com/google/common/base/Preconditions.class");
     }
 
     private static void assertContains(String... entries) {
