@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,10 +65,15 @@ final class DemoCommand implements Callable<Integer> {
                 new PaymentsDemo(
                         new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
         CountDownLatch finished = new CountDownLatch(1);
-        // other ways the JVM ends (SIGHUP, System.exit): the demo still gets to stop everything
+        AtomicBoolean signalled = new AtomicBoolean();
+        // other ways the JVM ends (SIGHUP, System.exit): the demo still gets to stop everything;
+        // after a Ctrl-C, the JVM ends only on a second one, which means: quit now, do not wait
         Thread onShutdown =
                 new Thread(
                         () -> {
+                            if (signalled.get()) {
+                                return;
+                            }
                             demo.requestStop();
                             try {
                                 finished.await(
@@ -82,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         try (StopSignals signals =
                 StopSignals.install(
                         () -> {
+                            signalled.set(true);
                             System.out.println(
                                     System.lineSeparator()
                                             + "Stopping early; a second Ctrl-C quits without the final"

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -138,7 +139,18 @@ final class IngestCommand implements Callable<Integer> {
                 job.getJobExecutionResult().get();
             } catch (ExecutionException e) {
                 if (!shutdown.stopping()) {
-                    throw e;
+                    Throwable cause = ExceptionUtils.stripExecutionException(e);
+                    Throwable root =
+                            ExceptionUtils.findThrowable(cause, t -> t.getCause() == null)
+                                    .orElse(cause);
+                    throw new UserError(
+                            "Ingest job failed: "
+                                    + root.getMessage()
+                                    + ". The log (.sluice/sluice.log from ./sluice) has the"
+                                    + " full trace. Check that PostgreSQL and Kafka are reachable"
+                                    + " and run the command again.",
+                            ExitCodes.UNAVAILABLE,
+                            e);
                 }
             } finally {
                 shutdown.unwatch();

@@ -127,8 +127,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 shutdown.unwatch();
             }
         } finally {
-            cluster.close();
-            shutdown.release();
+            try {
+                cluster.close();
+            } finally {
+                // a stop waiting for this must not wait out its timeout because close() failed
+                shutdown.release();
+            }
         }
     }
 }

@@ -20,9 +20,10 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.util.ExceptionUtils;
 
 /**
- * Ctrl-C (SIGTERM) for a job in the local cluster of {@code sluice run} and {@code sluice ingest}:
- * stop it with a savepoint in a known folder (cancel when none can be taken), and keep the JVM
- * alive until the command has closed its cluster. {@link #latest} finds the savepoint to resume
+ * Ctrl-C (or SIGTERM) for a job in the local cluster of {@code sluice run} and {@code sluice
+ * ingest}: stop it with a savepoint in a known folder (cancel when none can be taken) while the JVM
+ * still runs, so the command ends normally; other shutdowns do the same from a hook that keeps the
+ * JVM alive until the command has closed its cluster. {@link #latest} finds the savepoint to resume
  * from.
  */
 final class SavepointOnShutdown {
@@ -33,42 +34,79 @@ final class SavepointOnShutdown {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     private Thread hook;
+    private StopSignals signals;
+    private volatile Thread signalStop;
 
     SavepointOnShutdown(Path savepoints, PrintWriter out) {
         this.savepoints = savepoints;
         this.out = out;
     }
 
-    /** From now on, a shutdown of the JVM stops {@code job} with a savepoint. */
+    /**
+     * From now on, Ctrl-C or SIGTERM stops {@code job} with a savepoint while everything still
+     * runs, and the command then ends normally (exit 0); any other shutdown of the JVM stops it the
+     * same way from a shutdown hook. A second Ctrl-C quits at once.
+     */
     void watch(JobClient job, String threadName) {
         hook =
                 new Thread(
                         () -> {
-                            stopping.set(true);
-                            stop(job, savepoints, out);
-                            // keep the JVM alive until the command has closed the cluster
-                            try {
-                                released.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                            } catch (Exception ignored) {
-                                // exiting anyway
+                            if (stopping.compareAndSet(false, true)) {
+                                stop(job, savepoints, out);
+                                // keep the JVM alive until the command has closed the cluster
+                                try {
+                                    released.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                                } catch (Exception ignored) {
+                                    // exiting anyway
+                                }
                             }
                         },
                         threadName);
         Runtime.getRuntime().addShutdownHook(hook);
+        signals =
+                StopSignals.install(
+                        () -> {
+                            if (stopping.compareAndSet(false, true)) {
+                                out.println(
+                                        "Stopping with a savepoint; a second Ctrl-C quits at"
+                                                + " once ...");
+                                out.flush();
+                                Thread stopper =
+                                        new Thread(
+                                                () -> stop(job, savepoints, out),
+                                                threadName + "-signal");
+                                stopper.start();
+                                signalStop = stopper;
+                            }
+                        });
     }
 
-    /** Whether the job ended because of a shutdown signal (then its end is not a failure). */
+    /** Whether the job ended because of a stop request (then its end is not a failure). */
     boolean stopping() {
         return stopping.get();
     }
 
-    /** The job ended by itself: a later shutdown has nothing to stop. */
+    /**
+     * The job ended, by itself or stopped: restores the signal handlers, drops the shutdown hook
+     * and waits until a stop that a signal started has said where its savepoint is.
+     */
     void unwatch() {
-        if (hook != null && !stopping.get()) {
+        if (signals != null) {
+            signals.close();
+        }
+        if (hook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs already
+            }
+        }
+        Thread stopper = signalStop;
+        if (stopper != null) {
+            try {
+                stopper.join(STOP_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

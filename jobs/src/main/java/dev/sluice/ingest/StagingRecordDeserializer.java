@@ -54,12 +54,14 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         } catch (Exception e) {
             // every encoding failure, checked (Jackson) or not, lands in dead letter
             StagingRecord letter = DeadLetter.notStaged(deadLetterTopic, record, e, mapper());
+            // no key in the log: a primary key can itself be personal data, and logs travel
+            // further than the dead-letter topic; the record there has it
             LOG.warn(
-                    "A change from {} could not be staged ({}); it went to {}: {}",
+                    "A change from {} at {} could not be staged ({}); it went to {}",
                     record.topic(),
+                    record.sourceOffset(),
                     e.getClass().getName(),
-                    deadLetterTopic,
-                    new String(letter.value, java.nio.charset.StandardCharsets.UTF_8));
+                    deadLetterTopic);
             out.collect(letter);
             return;
         }

@@ -52,8 +52,9 @@ class IngestCommandITCase {
         try {
             SluiceProcess.awaitCheckpoint(first, STARTED);
             awaitStaged(TOPIC, 5);
-            ingest.destroy(); // SIGTERM, what Ctrl-C's shutdown path also runs
+            ingest.destroy(); // SIGTERM, handled like Ctrl-C
             assertThat(ingest.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(ingest.exitValue()).as("a requested stop is a normal end").isZero();
         } finally {
             ingest.destroyForcibly();
         }

@@ -94,8 +94,9 @@ class RunCommandITCase {
         Process first = start(file, work, dir.resolve("first.out"));
         try {
             awaitRunning(dir.resolve("first.out"));
-            first.destroy(); // SIGTERM, what Ctrl-C's shutdown path also runs
+            first.destroy(); // SIGTERM, handled like Ctrl-C
             assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.exitValue()).as("a requested stop is a normal end").isZero();
         } finally {
             first.destroyForcibly();
         }

@@ -67,7 +67,7 @@ class PaymentsDemoStopITCase {
                 .contains("Stopped early; not waiting for Iceberg to catch up with Postgres.")
                 .doesNotContain("waiting for Iceberg to catch up with Postgres ...")
                 .contains("final (stopped early)")
-                .contains("Jobs ended: ingest CANCELED, pipeline CANCELED")
+                .contains("Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED")
                 .endsWith("Nothing is left running." + System.lineSeparator());
         assertThat(Thread.getAllStackTraces().keySet())
                 .extracting(Thread::getName)
