@@ -145,7 +145,9 @@ public final class IngestPreflight {
                                     + " name). Capture the partitions instead"
                                     + (partitions == null
                                             ? " (it has none yet)"
-                                            : ", e.g. --tables '" + partitions + "'")
+                                            : " (option tables), e.g. --set 'tables="
+                                                    + partitions
+                                                    + "'")
                                     + ", one staging topic each.");
                     return;
                 }

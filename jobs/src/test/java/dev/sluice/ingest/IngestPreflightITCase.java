@@ -127,7 +127,7 @@ class IngestPreflightITCase {
                                         config("public.measures;public.wallets", "part_slot")))
                 .isInstanceOf(IngestSetupException.class)
                 .hasMessageContaining("public.measures: is a partitioned table")
-                .hasMessageContaining("--tables 'public.measures_2024'")
+                .hasMessageContaining("e.g. --set 'tables=public.measures_2024'")
                 .hasMessageContaining("public.wallets: column balance has type money")
                 .hasMessageContaining(
                         "ALTER TABLE public.wallets ALTER COLUMN \"balance\" TYPE numeric(19, 2);");
