@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Checks what the ingest job needs before it starts, so that a wrong setting stops it with one
  * message saying what and how to fix instead of a restart loop: PostgreSQL reachable with {@code
  * wal_level=logical}, every table present (not partitioned) with a primary key, {@code REPLICA
- * IDENTITY FULL} and no {@code money} column, the publication covering every table, Kafka
- * reachable, and the staging topics created.
+ * IDENTITY FULL} and no {@code money} column, the publication covering every table (and not
+ * publishing configured partitions under their root's name), Kafka reachable, and the staging
+ * topics created.
  */
 public final class IngestPreflight {
 
@@ -45,16 +46,21 @@ public final class IngestPreflight {
         try (Connection connection = connect(config)) {
             checkLogicalReplication(connection);
             List<String> problems = new ArrayList<>();
+            List<SourceTable> partitions = new ArrayList<>();
             for (SourceTable table : config.tables()) {
-                checkTable(connection, table, problems);
+                checkTable(connection, table, problems, partitions);
                 checkColumns(connection, table, problems, warnings);
+            }
+            Publication publication = readPublication(connection, config.publicationName());
+            if (publication != null && publication.viaRoot() && !partitions.isEmpty()) {
+                problems.add(viaRootProblem(config.publicationName(), partitions));
             }
             if (!problems.isEmpty()) {
                 throw new IngestSetupException(
                         "The ingest configuration names tables PostgreSQL cannot stream:\n  - "
                                 + String.join("\n  - ", problems));
             }
-            ensurePublication(connection, config);
+            ensurePublication(connection, config, publication);
         } catch (SQLException e) {
             throw new IngestSetupException(
                     "PostgreSQL check failed on "
@@ -111,7 +117,11 @@ public final class IngestPreflight {
         }
     }
 
-    private static void checkTable(Connection connection, SourceTable table, List<String> problems)
+    private static void checkTable(
+            Connection connection,
+            SourceTable table,
+            List<String> problems,
+            List<SourceTable> partitionsSeen)
             throws SQLException {
         String sql =
                 "SELECT c.relreplident,"
@@ -119,7 +129,8 @@ public final class IngestPreflight {
                         + " c.relkind,"
                         + " (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(p.relname),"
                         + " ';' ORDER BY p.relname) FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhrelid"
-                        + " JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhparent = c.oid)"
+                        + " JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhparent = c.oid),"
+                        + " c.relispartition"
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -145,9 +156,14 @@ public final class IngestPreflight {
                                     + " name). Capture the partitions instead"
                                     + (partitions == null
                                             ? " (it has none yet)"
-                                            : ", e.g. --tables '" + partitions + "'")
+                                            : " (option tables), e.g. --set 'tables="
+                                                    + partitions
+                                                    + "'")
                                     + ", one staging topic each.");
                     return;
+                }
+                if (result.getBoolean(5)) {
+                    partitionsSeen.add(table);
                 }
                 if (!result.getBoolean(2)) {
                     problems.add(
@@ -222,34 +238,72 @@ public final class IngestPreflight {
         }
     }
 
-    /**
-     * Creates the publication for the configured tables, or adds the configured tables it lacks (a
-     * table added to the configuration later would otherwise be snapshotted but never streamed).
-     */
-    private static void ensurePublication(Connection connection, IngestConfig config)
+    /** An existing publication: FOR ALL TABLES or its tables, and publish_via_partition_root. */
+    private record Publication(boolean allTables, boolean viaRoot, Set<SourceTable> tables) {}
+
+    /** Reads the publication, or returns null when there is none of that name. */
+    private static Publication readPublication(Connection connection, String name)
             throws SQLException {
-        Set<SourceTable> published = null;
-        try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "SELECT p.puballtables, t.schemaname, t.tablename FROM pg_publication p"
-                                + " LEFT JOIN pg_publication_tables t ON t.pubname = p.pubname"
-                                + " WHERE p.pubname = ?")) {
-            statement.setString(1, config.publicationName());
+        // pubviaroot exists from PostgreSQL 13 on; read through to_jsonb so that older servers
+        // (no such option, so nothing is published via the root) answer false instead of failing
+        String sql =
+                "SELECT p.puballtables,"
+                        + " coalesce((to_jsonb(p) ->> 'pubviaroot')::boolean, false),"
+                        + " t.schemaname, t.tablename FROM pg_publication p"
+                        + " LEFT JOIN pg_publication_tables t ON t.pubname = p.pubname"
+                        + " WHERE p.pubname = ?";
+        Publication publication = null;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    if (result.getBoolean(1)) {
-                        return; // FOR ALL TABLES covers every configured table
+                    if (publication == null) {
+                        publication =
+                                new Publication(
+                                        result.getBoolean(1),
+                                        result.getBoolean(2),
+                                        new HashSet<>());
                     }
-                    if (published == null) {
-                        published = new HashSet<>();
-                    }
-                    if (result.getString(2) != null) {
-                        published.add(new SourceTable(result.getString(2), result.getString(3)));
+                    if (result.getString(3) != null) {
+                        publication
+                                .tables()
+                                .add(new SourceTable(result.getString(3), result.getString(4)));
                     }
                 }
             }
         }
-        if (published == null) {
+        return publication;
+    }
+
+    /**
+     * With publish_via_partition_root, changes of a partition are published under its root table's
+     * name, which the CDC source does not capture: the partition would be snapshotted but its
+     * changes never streamed.
+     */
+    private static String viaRootProblem(String publication, List<SourceTable> partitions) {
+        return "Publication "
+                + publication
+                + " has publish_via_partition_root = true, so changes of the partition(s) "
+                + partitions
+                + " are published under their root table's name, which the ingest job does not"
+                + " capture: they would be snapshotted but never streamed. Run as the owner of the"
+                + " publication (or point the option publication.name at another one): ALTER"
+                + " PUBLICATION "
+                + quote(publication)
+                + " SET (publish_via_partition_root = false);";
+    }
+
+    /**
+     * Creates the publication for the configured tables, or adds the configured tables it lacks (a
+     * table added to the configuration later would otherwise be snapshotted but never streamed).
+     */
+    private static void ensurePublication(
+            Connection connection, IngestConfig config, Publication publication)
+            throws SQLException {
+        if (publication != null && publication.allTables()) {
+            return; // FOR ALL TABLES covers every configured table
+        }
+        if (publication == null) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(
                         "CREATE PUBLICATION "
@@ -259,9 +313,8 @@ public final class IngestPreflight {
             }
             return;
         }
-        Set<SourceTable> publishedTables = published;
         List<SourceTable> missing =
-                config.tables().stream().filter(t -> !publishedTables.contains(t)).toList();
+                config.tables().stream().filter(t -> !publication.tables().contains(t)).toList();
         if (missing.isEmpty()) {
             return;
         }

@@ -50,6 +50,7 @@ class IngestPreflightITCase {
                     "CREATE TABLE measures_2024 PARTITION OF measures"
                             + " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
             statement.execute("ALTER TABLE measures REPLICA IDENTITY FULL");
+            statement.execute("ALTER TABLE measures_2024 REPLICA IDENTITY FULL");
             statement.execute("CREATE TABLE wallets (id bigint PRIMARY KEY, balance money)");
             statement.execute("ALTER TABLE wallets REPLICA IDENTITY FULL");
             statement.execute("CREATE ROLE ingest_reader LOGIN REPLICATION");
@@ -127,10 +128,38 @@ class IngestPreflightITCase {
                                         config("public.measures;public.wallets", "part_slot")))
                 .isInstanceOf(IngestSetupException.class)
                 .hasMessageContaining("public.measures: is a partitioned table")
-                .hasMessageContaining("--tables 'public.measures_2024'")
+                .hasMessageContaining("e.g. --set 'tables=public.measures_2024'")
                 .hasMessageContaining("public.wallets: column balance has type money")
                 .hasMessageContaining(
                         "ALTER TABLE public.wallets ALTER COLUMN \"balance\" TYPE numeric(19, 2);");
+    }
+
+    @Test
+    void aPublicationThatPublishesPartitionsUnderTheRootNameIsRejectedWithTheFix()
+            throws Exception {
+        try (Connection connection = POSTGRES.server().connect("shop");
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE PUBLICATION root_slot FOR TABLE measures"
+                            + " WITH (publish_via_partition_root = true)");
+            statement.execute(
+                    "CREATE PUBLICATION leaf_slot FOR TABLE measures"
+                            + " WITH (publish_via_partition_root = false)");
+        }
+
+        assertThatThrownBy(
+                        () -> IngestPreflight.prepare(config("public.measures_2024", "root_slot")))
+                .isInstanceOf(IngestSetupException.class)
+                .hasMessageContaining(
+                        "Publication root_slot has publish_via_partition_root = true, so changes"
+                                + " of the partition(s) [public.measures_2024] are published under"
+                                + " their root table's name")
+                .hasMessageEndingWith(
+                        "ALTER PUBLICATION \"root_slot\" SET (publish_via_partition_root ="
+                                + " false);");
+
+        IngestPreflight.prepare(config("public.measures_2024", "leaf_slot"));
+        assertThat(publishedTables("leaf_slot")).containsExactly("public.measures_2024");
     }
 
     @Test
