@@ -136,7 +136,9 @@ final class KeysCommand implements Runnable {
                     "Add named keys (a new HMAC-SHA256 keyset for pseudonymize and a new AES-SIV"
                             + " keyset for the deterministic encryption) to a keyset file, creating"
                             + " it owner-only when it does not exist. Existing keys are never"
-                            + " replaced: rotate by adding a key under a new name.")
+                            + " replaced: rotate by adding a key under a new name. The master key"
+                            + " must be the one the file's keys are encrypted with; all names are"
+                            + " checked before anything is written.")
     static final class Add extends FileCommand {
         @Option(
                 names = "--name",
@@ -147,9 +149,8 @@ final class KeysCommand implements Runnable {
 
         @Override
         int execute() throws IOException {
-            MasterKey master = masterKey();
+            KeysetFile.addKeys(file, names, masterKey());
             for (String name : names) {
-                KeysetFile.addKey(file, name, master);
                 out().println("Added key '" + name + "' to " + file);
             }
             return ExitCodes.OK;

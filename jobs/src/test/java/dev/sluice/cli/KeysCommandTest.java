@@ -95,7 +95,20 @@ class KeysCommandTest {
         assertThat(badName.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(badName.err()).contains("Invalid key name: 'bad name'");
 
+        Run oneBad = keys("add", "--file", file.toString(), "--name", "ok", "--name", "bad name");
+        assertThat(oneBad.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(file).as("nothing written when one name is bad").doesNotExist();
+
         assertThat(keys("add", "--file", file.toString(), "--name", "crm").exitCode()).isZero();
+        String masterKey = environment.get(MasterKey.DEFAULT_ENV);
+        environment.put(MasterKey.DEFAULT_ENV, MasterKey.generate());
+        Run otherMaster = keys("add", "--file", file.toString(), "--name", "billing");
+        assertThat(otherMaster.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(otherMaster.err())
+                .contains("is not the one keyset file", "cannot decrypt key 'crm'")
+                .doesNotContain(masterKey);
+        environment.put(MasterKey.DEFAULT_ENV, masterKey);
+        assertThat(keys("list", "--file", file.toString()).out().lines()).containsExactly("crm");
         Run twice = keys("add", "--file", file.toString(), "--name", "crm");
         assertThat(twice.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(twice.err()).contains("Key 'crm' already exists");

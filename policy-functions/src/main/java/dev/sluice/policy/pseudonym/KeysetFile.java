@@ -15,6 +15,8 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -138,26 +140,77 @@ public final class KeysetFile implements KeyProvider {
      * Adds key {@code name} — a new HMAC-SHA256 keyset and a new AES-SIV keyset — to the keyset
      * file at {@code path}, creating the file (owner read/write only) when it does not exist.
      *
-     * @throws KeyUnavailableException when the name is invalid or already present
+     * @throws KeyUnavailableException when the name is invalid or already present, or the master
+     *     key is not the one the file's other keys are encrypted with
      */
     public static void addKey(Path path, String name, MasterKey masterKey) throws IOException {
-        if (!isValidKeyName(name)) {
-            throw new KeyUnavailableException(
-                    "Invalid key name: '"
-                            + name
-                            + "'. Use letters, digits, '_', '.' or '-', at most 64, e.g. crm-2026.");
-        }
+        addKeys(path, List.of(name), masterKey);
+    }
+
+    /**
+     * Adds several keys in one write: every name is checked first, and so is the master key,
+     * against a key the file already holds, so that one file never mixes two master keys. Nothing
+     * is written when any check fails.
+     *
+     * @throws KeyUnavailableException naming what is wrong and how to fix it
+     */
+    public static void addKeys(Path path, List<String> names, MasterKey masterKey)
+            throws IOException {
         Map<String, Map<KeyPurpose, byte[]>> entries =
                 Files.exists(path) ? read(path) : new TreeMap<>();
-        if (entries.containsKey(name)) {
-            throw new KeyUnavailableException(
-                    "Key '"
-                            + name
-                            + "' already exists in keyset file "
-                            + path
-                            + ". Pick a new name.");
+        Set<String> adding = new HashSet<>();
+        for (String name : names) {
+            if (!isValidKeyName(name)) {
+                throw new KeyUnavailableException(
+                        "Invalid key name: '"
+                                + name
+                                + "'. Use letters, digits, '_', '.' or '-', at most 64, e.g."
+                                + " crm-2026.");
+            }
+            if (entries.containsKey(name) || !adding.add(name)) {
+                throw new KeyUnavailableException(
+                        "Key '"
+                                + name
+                                + "' already exists in keyset file "
+                                + path
+                                + ". Pick a new name.");
+            }
         }
         TinkPrimitives.register();
+        checkSameMasterKey(path, entries, masterKey);
+        for (String name : names) {
+            entries.put(name, newEntry(name, masterKey));
+        }
+        write(path, entries);
+    }
+
+    /** Decrypts one existing keyset with {@code masterKey}: a different key fails here. */
+    private static void checkSameMasterKey(
+            Path path, Map<String, Map<KeyPurpose, byte[]>> entries, MasterKey masterKey) {
+        for (Map.Entry<String, Map<KeyPurpose, byte[]>> existing : entries.entrySet()) {
+            for (Map.Entry<KeyPurpose, byte[]> keyset : existing.getValue().entrySet()) {
+                try {
+                    TinkProtoKeysetFormat.parseEncryptedKeyset(
+                            keyset.getValue(),
+                            masterKey.aead(),
+                            associatedData(existing.getKey(), keyset.getKey()));
+                    return;
+                } catch (GeneralSecurityException e) {
+                    throw new KeyUnavailableException(
+                            "The master key in environment variable "
+                                    + masterKey.envName()
+                                    + " is not the one keyset file "
+                                    + path
+                                    + " was made with (it cannot decrypt key '"
+                                    + existing.getKey()
+                                    + "'). Set the variable to that master key; a file never"
+                                    + " mixes two. Nothing was written.");
+                }
+            }
+        }
+    }
+
+    private static Map<KeyPurpose, byte[]> newEntry(String name, MasterKey masterKey) {
         Map<KeyPurpose, byte[]> entry = new EnumMap<>(KeyPurpose.class);
         try {
             HmacParameters hmac =
@@ -185,8 +238,7 @@ public final class KeysetFile implements KeyProvider {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot generate keysets for key '" + name + "'", e);
         }
-        entries.put(name, entry);
-        write(path, entries);
+        return entry;
     }
 
     private static byte[] encrypt(
