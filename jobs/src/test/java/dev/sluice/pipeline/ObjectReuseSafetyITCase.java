@@ -16,10 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sluice runs every pipeline with {@code pipeline.object-reuse = true} ({@link PipelineRunner}).
- * This holds that default to what matters: the operators a pipeline's SQL typically becomes —
- * masking functions, mini-batch two-phase aggregation (whose local step is chained to the
- * projection and buffers rows), a regular join, deduplication by ROW_NUMBER — give the same results
- * with object reuse as without.
+ * This holds that default to a typical pipeline's SQL — masking functions, mini-batch two-phase
+ * aggregation, a regular join, deduplication by ROW_NUMBER — giving the same results with object
+ * reuse as without. Object reuse matters only between chained operators: here the source, the
+ * projection with the masks and the local aggregation, which buffers rows between mini-batches; the
+ * join, the rank and the global aggregation sit behind shuffles and get their own copies.
  */
 class ObjectReuseSafetyITCase {
 
