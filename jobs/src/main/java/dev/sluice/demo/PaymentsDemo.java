@@ -149,7 +149,7 @@ public final class PaymentsDemo {
                     title = "final (stopped early)";
                 } else {
                     out.println(
-                            "Traffic stopped; waiting for Iceberg to catch up with Postgres ...");
+                            "Traffic stopped; waiting for Iceberg and the CRM table to catch up with Postgres ...");
                     title = awaitCatchUp(scenario, stack) ? "final" : "final (still catching up)";
                 }
                 report(scenario, stack, staging, title);
@@ -225,16 +225,17 @@ public final class PaymentsDemo {
     }
 
     /**
-     * Waits until every Iceberg table has as many rows as its Postgres table; false when that takes
-     * longer than {@link #CATCH_UP_DEADLINE} or a stop is requested meanwhile.
+     * Waits until every Iceberg table, and the CRM table, has as many rows as its Postgres table;
+     * false when that takes longer than {@link #CATCH_UP_DEADLINE} or a stop is requested
+     * meanwhile.
      */
     private boolean awaitCatchUp(PaymentsScenario scenario, EmbeddedStack stack) throws Exception {
         try {
             return Await.value(
-                    "Iceberg to catch up with Postgres",
+                    "Iceberg and the CRM table to catch up with Postgres",
                     CATCH_UP_DEADLINE,
                     () -> {
-                        if (icebergMatchesPostgres(scenario, stack)) {
+                        if (sinksMatchPostgres(scenario, stack)) {
                             return true;
                         }
                         return stopRequested.get() ? false : null;
@@ -244,7 +245,7 @@ public final class PaymentsDemo {
         }
     }
 
-    private static boolean icebergMatchesPostgres(PaymentsScenario scenario, EmbeddedStack stack)
+    private static boolean sinksMatchPostgres(PaymentsScenario scenario, EmbeddedStack stack)
             throws SQLException {
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             if (scenario.postgresRows(table)

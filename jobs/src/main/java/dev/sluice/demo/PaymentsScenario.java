@@ -146,19 +146,18 @@ public final class PaymentsScenario {
     }
 
     public long postgresRows(String table) throws SQLException {
-        try (Connection connection = connect();
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
-            result.next();
-            return result.getLong(1);
-        }
+        return count(PaymentsDatabase.NAME, table);
     }
 
     /** Rows in the CRM database's customers table. */
     public long crmRows() throws SQLException {
-        try (Connection connection = stack.postgres().connect(CRM_DATABASE);
+        return count(CRM_DATABASE, "customers");
+    }
+
+    private long count(String database, String table) throws SQLException {
+        try (Connection connection = stack.postgres().connect(database);
                 Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*) FROM customers")) {
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
             result.next();
             return result.getLong(1);
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.testing.SluiceProcess;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +46,8 @@ class RunCommandITCase {
 
     @Test
     void boundedPipelineRunsToTheEnd() throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code =
-                SluiceCommand.execute(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
+        DeployCommandTest.Run run =
+                DeployCommandTest.sluice(
                         "run",
                         pipeline("finite", "finite_events").toString(),
                         "--catalog",
@@ -62,8 +56,8 @@ class RunCommandITCase {
                         "RATE=1",
                         "--work-dir",
                         dir.resolve("work-finite").toString());
-        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString())
+        assertThat(run.exitCode()).as(run.out() + "\n" + run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
                 .contains("Pipeline finite (owner platform) running as job ")
                 .containsPattern("Web UI: http://127\\.0\\.0\\.1:\\d+")
                 .containsPattern("Job [0-9a-f]{32} finished in \\d+ ms\\.");
@@ -71,19 +65,15 @@ class RunCommandITCase {
 
     @Test
     void invalidFileIsRefusedBeforeAnythingStarts() throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code =
-                SluiceCommand.execute(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
+        DeployCommandTest.Run run =
+                DeployCommandTest.sluice(
                         "run",
                         pipeline("needs_rate", "events").toString(),
                         "--catalog",
                         catalog.toString());
-        assertThat(code).isEqualTo(ExitCodes.INVALID);
-        assertThat(err.toString()).contains("10_events.sql:1:85: Undefined variable ${RATE}.");
-        assertThat(out.toString()).doesNotContain("Web UI");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(run.err()).contains("10_events.sql:1:85: Undefined variable ${RATE}.");
+        assertThat(run.out()).doesNotContain("Web UI");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -86,21 +87,25 @@ class SubmitCommandITCase {
         return file;
     }
 
+    /** {@code sluice submit FILE} to the test cluster with the test jar and catalog, then extra. */
+    private static String[] submitArgs(Path file, String... extra) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "submit",
+                                file.toString(),
+                                "--rest",
+                                cluster.rest().toString(),
+                                "--jar",
+                                jar.toString(),
+                                "--catalog",
+                                catalog.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
     private static String submit(Path file, String... extra) {
-        String[] args = new String[8 + extra.length];
-        String[] base = {
-            "submit",
-            file.toString(),
-            "--rest",
-            cluster.rest().toString(),
-            "--jar",
-            jar.toString(),
-            "--catalog",
-            catalog.toString()
-        };
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        Run run = sluice(args);
+        Run run = sluice(submitArgs(file, extra));
         assertThat(run.exitCode())
                 .as(run.out() + run.err() + "\nlogs: " + cluster.workDir())
                 .isEqualTo(ExitCodes.OK);
@@ -169,19 +174,7 @@ class SubmitCommandITCase {
     void waitFollowsABoundedPipelineToTheEndAndTheJarIsUploadedOnce() throws Exception {
         Path file = pipeline("finite", "INSERT INTO sink SELECT id FROM finite_events;\n");
         submit(file, "--var", "RATE=1");
-        String[] args = {
-            "submit",
-            file.toString(),
-            "--rest",
-            cluster.rest().toString(),
-            "--jar",
-            jar.toString(),
-            "--catalog",
-            catalog.toString(),
-            "--var",
-            "RATE=1",
-            "--wait"
-        };
+        String[] args = submitArgs(file, "--var", "RATE=1", "--wait");
         Run run = sluice(args);
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
@@ -246,18 +239,7 @@ class SubmitCommandITCase {
     void aPipelineTheClusterRefusesIsReportedAndNothingRuns() throws Exception {
         Path file = pipeline("broken", "INSERT INTO sink SELECT id FROM no_such_table;\n");
         long before = cluster.get("jobs/overview").path("jobs").size();
-        Run run =
-                sluice(
-                        "submit",
-                        file.toString(),
-                        "--rest",
-                        cluster.rest().toString(),
-                        "--jar",
-                        jar.toString(),
-                        "--catalog",
-                        catalog.toString(),
-                        "--var",
-                        "RATE=1");
+        Run run = sluice(submitArgs(file, "--var", "RATE=1"));
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(run.err())
                 .contains("Flink refused run")
@@ -290,16 +272,7 @@ class SubmitCommandITCase {
                 .contains("Cannot reach the Flink cluster at http://127.0.0.1:" + closedPort)
                 .contains("Check --rest");
 
-        Run missingVariable =
-                sluice(
-                        "submit",
-                        file.toString(),
-                        "--rest",
-                        cluster.rest().toString(),
-                        "--jar",
-                        jar.toString(),
-                        "--catalog",
-                        catalog.toString());
+        Run missingVariable = sluice(submitArgs(file));
         assertThat(missingVariable.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(missingVariable.err())
                 .contains("10_events.sql:2:49: Undefined variable ${RATE}.");

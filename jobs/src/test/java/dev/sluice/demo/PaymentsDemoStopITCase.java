@@ -65,7 +65,8 @@ class PaymentsDemoStopITCase {
         }
         assertThat(output(buffer))
                 .contains("Stopped early; not waiting for Iceberg to catch up with Postgres.")
-                .doesNotContain("waiting for Iceberg to catch up with Postgres ...")
+                .doesNotContain(
+                        "waiting for Iceberg and the CRM table to catch up with Postgres ...")
                 .contains("final (stopped early)")
                 .contains("Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED")
                 .endsWith("Nothing is left running." + System.lineSeparator());

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.ArgumentCount;
@@ -13,6 +14,7 @@ import org.apache.flink.table.types.inference.ConstantArgumentCount;
 import org.apache.flink.table.types.inference.InputTypeStrategy;
 import org.apache.flink.table.types.inference.Signature;
 import org.apache.flink.table.types.inference.TypeInference;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
 
 /**
  * Type inference of a function whose checks are plain code: {@code check} throws a {@link
@@ -74,8 +76,7 @@ final class CallRules {
                         call ->
                                 Optional.of(
                                         internalStringResult
-                                                ? MaskingFunction.internalStrings(
-                                                        output.apply(call))
+                                                ? bridgedToStringData(output.apply(call))
                                                 : output.apply(call)))
                 .build();
     }
@@ -86,5 +87,12 @@ final class CallRules {
         return call.getArgumentDataTypes().get(0).getLogicalType().isNullable()
                 ? string
                 : string.notNull();
+    }
+
+    /** {@code type} bridged to Flink's internal UTF-8 {@link StringData} when it is a string. */
+    private static DataType bridgedToStringData(DataType type) {
+        return type.getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING)
+                ? type.bridgedTo(StringData.class)
+                : type;
     }
 }

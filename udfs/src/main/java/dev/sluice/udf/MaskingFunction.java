@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.DataTypeFactory;
-import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.table.functions.SpecializedFunction;
@@ -149,13 +148,6 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
             }
             return List.of(Signature.of(args));
         }
-    }
-
-    /** {@code type} bridged to Flink's internal UTF-8 {@link StringData} when it is a string. */
-    static DataType internalStrings(DataType type) {
-        return type.getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING)
-                ? type.bridgedTo(StringData.class)
-                : type;
     }
 
     /** Rejects value types the mask functions do not support, naming the function. */
