@@ -1,0 +1,149 @@
+package dev.sluice.cli;
+
+import dev.sluice.gate.AuditLog;
+import dev.sluice.gate.AuditTable;
+import dev.sluice.gate.GateCheck;
+import dev.sluice.gate.GateReport;
+import dev.sluice.gate.PolicySources;
+import dev.sluice.policy.model.PolicyException;
+import dev.sluice.sql.Pipeline;
+import dev.sluice.sql.PipelineLoader;
+import dev.sluice.sql.SourceText;
+import dev.sluice.sql.Variables;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The policy gate's options, shared by validate, run and submit. */
+final class GateOptions {
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE|DIR",
+            description =
+                    "Policy file or folder of *.yaml, repeatable; files compose (default:"
+                            + " sql/policy when it exists).")
+    List<String> policy = new ArrayList<>();
+
+    @Option(
+            names = "--audit-log",
+            paramLabel = "FILE",
+            description =
+                    "JSON-lines audit log the decision is appended to (default: $SLUICE_AUDIT_LOG"
+                            + " or .sluice/audit/gate-decisions.jsonl).")
+    Path auditLog;
+
+    @Option(
+            names = "--audit-warehouse",
+            paramLabel = "URI",
+            description =
+                    "Hadoop Iceberg warehouse whose table audit.gate_decisions also receives the"
+                            + " decision (default: $SLUICE_AUDIT_WAREHOUSE; none when unset).")
+    String auditWarehouse;
+
+    /** The policy specs, or empty when none is given and sql/policy does not exist. */
+    List<String> policySpecs() {
+        if (!policy.isEmpty()) {
+            return policy;
+        }
+        return Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))
+                ? List.of(PolicySources.DEFAULT_FOLDER)
+                : List.of();
+    }
+
+    AuditLog audit() {
+        AuditLog fromEnv = AuditLog.fromEnvironment();
+        String warehouse =
+                auditWarehouse != null ? auditWarehouse : System.getenv("SLUICE_AUDIT_WAREHOUSE");
+        return new AuditLog(
+                auditLog != null ? auditLog : fromEnv.file(),
+                warehouse == null || warehouse.isBlank() ? null : new AuditTable(warehouse));
+    }
+
+    /**
+     * The gate, or null when there is no policy; a broken policy is a {@link UserError} naming
+     * every problem.
+     */
+    GateCheck gate() {
+        List<String> specs = policySpecs();
+        if (specs.isEmpty()) {
+            return null;
+        }
+        try {
+            return GateCheck.of(specs, audit());
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /**
+     * The pipeline as the gate plans it: the real variables, but the catalog's external systems
+     * replaced by offline stand-ins (a Hadoop Iceberg catalog in {@code warehouse}), so the gate
+     * never needs the cluster's Kafka or catalog service.
+     */
+    static Pipeline offline(
+            List<SourceText> catalog, SourceText file, Variables variables, Path warehouse) {
+        Variables.Builder standIns = Variables.builder();
+        ValidateCommand.OFFLINE_STAND_INS.forEach(
+                (name, value) ->
+                        standIns.put(name, value, false, "policy gate (offline stand-in)"));
+        standIns.put(
+                "ICEBERG_WAREHOUSE",
+                warehouse.toUri().toString(),
+                false,
+                "policy gate (offline stand-in)");
+        return PipelineLoader.load(catalog, file, variables.with(standIns.build()));
+    }
+
+    /**
+     * Runs the gate offline on a loaded pipeline before {@code action} ("submit", "run") and
+     * refuses with every finding when it rejects; without a policy, says the pipeline goes
+     * unchecked.
+     */
+    void requirePass(
+            PipelineArguments.Loaded loaded,
+            Variables variables,
+            Path file,
+            String action,
+            PrintWriter out,
+            PrintWriter err)
+            throws IOException {
+        GateCheck gate = gate();
+        if (gate == null) {
+            err.println(
+                    "note: no policy (sql/policy or --policy): the pipeline goes unchecked to "
+                            + action
+                            + "; a pipeline job on a cluster still checks itself at start-up.");
+            return;
+        }
+        Path warehouse = Files.createTempDirectory("sluice-gate-warehouse");
+        try {
+            GateReport report =
+                    gate.check(
+                            offline(loaded.catalog(), loaded.file(), variables, warehouse), action);
+            if (!report.passed()) {
+                throw new UserError(
+                        "Refusing to "
+                                + action
+                                + " "
+                                + file
+                                + ": the policy gate rejects it.\n"
+                                + report.describe().stripTrailing()
+                                + "\n`sluice validate --fix "
+                                + file
+                                + "` proposes a rewrite.");
+            }
+            out.println(report.describe().stripTrailing());
+        } finally {
+            try (var walk = Files.walk(warehouse)) {
+                for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+}

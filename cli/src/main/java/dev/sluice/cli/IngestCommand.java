@@ -1,0 +1,187 @@
+package dev.sluice.cli;
+
+import dev.sluice.cluster.LocalFlinkCluster;
+import dev.sluice.ingest.IngestConfig;
+import dev.sluice.ingest.IngestJob;
+import dev.sluice.ingest.IngestPreflight;
+import dev.sluice.ingest.IngestSetupException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice ingest}: checks an ingest configuration against the real database and Kafka, and
+ * runs the CDC ingest job locally. On a cluster, run {@code dev.sluice.ingest.IngestJob} from the
+ * job jar with the same options.
+ */
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check and run the CDC ingest job: PostgreSQL tables -> one staging topic per table.",
+            "Options come from --config (a properties file) and --set key=value (which wins); the"
+                    + " keys are listed in the README (postgres.hostname, postgres.database, tables,"
+                    + " slot.name, kafka.bootstrap-servers, ...). The password comes from the"
+                    + " environment variable named by postgres.password-env.",
+            "Ctrl-C stops the job with a savepoint under --work-dir; the next run resumes from the"
+                    + " newest one there (no new snapshot).",
+            "Exit codes: 0 ok or stopped, 1 invalid configuration, 3 database or Kafka unreachable"
+                    + " or not ready."
+        })
+final class IngestCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file of ingest options.")
+    Path configFile;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "An ingest option; repeatable; wins over --config.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description =
+                    "Checkpoints and savepoints go here (default:"
+                            + " .sluice/ingest/<database>-<slot>). A run resumes from the newest"
+                            + " savepoint in it.")
+    Path workDir;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Resume from this savepoint instead of the newest one in --work-dir.")
+    String fromSavepoint;
+
+    @Option(
+            names = "--check",
+            description =
+                    "Only check: the database, the tables, logical replication and Kafka; create the"
+                            + " publication and the staging topics; start no job.")
+    boolean checkOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        IngestConfig config = config();
+        try {
+            for (String warning : IngestPreflight.prepare(config)) {
+                spec.commandLine().getErr().println("warning: " + warning);
+            }
+        } catch (IngestSetupException e) {
+            throw new UserError(e.getMessage(), ExitCodes.UNAVAILABLE, e);
+        }
+        out.println("Ready: " + config.tables().size() + " table(s) of " + config.jdbcUrl());
+        config.stagingTopics()
+                .forEach((table, topic) -> out.println("  " + table + " -> " + topic));
+        if (checkOnly) {
+            return ExitCodes.OK;
+        }
+        Path work =
+                (workDir != null
+                                ? workDir
+                                : Path.of(
+                                        ".sluice",
+                                        "ingest",
+                                        config.database() + "-" + config.slotName()))
+                        .toAbsolutePath();
+        Path savepoints = work.resolve("savepoints");
+        Files.createDirectories(savepoints);
+        // resuming keeps the snapshot done and the stream position; a fresh start would snapshot
+        // every table again into staging
+        Optional<String> resumeFrom =
+                fromSavepoint != null
+                        ? Optional.of(fromSavepoint)
+                        : SavepointOnShutdown.latest(savepoints);
+        Configuration jobConfiguration =
+                SavepointOnShutdown.jobConfiguration(work, savepoints, resumeFrom);
+
+        SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
+        try (LocalFlinkCluster flink = LocalFlinkCluster.start(4)) {
+            StreamExecutionEnvironment env = flink.environment(jobConfiguration);
+            IngestJob.addTo(env, config);
+            JobClient job = env.executeAsync(IngestJob.jobName(config));
+            out.println(
+                    resumeFrom
+                            .map(savepoint -> "Resuming from savepoint " + savepoint)
+                            .orElse(
+                                    "Starting with a snapshot of every table (no savepoint in "
+                                            + savepoints
+                                            + ")"));
+            out.println(
+                    "Ingest job " + job.getJobID() + " running; Flink web UI: " + flink.webUi());
+            out.println("Ctrl-C stops it with a savepoint under " + savepoints);
+            out.flush();
+            shutdown.watch(job, "sluice-ingest-stop");
+            try {
+                job.getJobExecutionResult().get();
+            } catch (ExecutionException e) {
+                if (!shutdown.stopping()) {
+                    Throwable cause = ExceptionUtils.stripExecutionException(e);
+                    Throwable root =
+                            ExceptionUtils.findThrowable(cause, t -> t.getCause() == null)
+                                    .orElse(cause);
+                    throw new UserError(
+                            "Ingest job failed: "
+                                    + root.getMessage()
+                                    + ". The log (.sluice/sluice.log from ./sluice) has the"
+                                    + " full trace. Check that PostgreSQL and Kafka are reachable"
+                                    + " and run the command again.",
+                            ExitCodes.UNAVAILABLE,
+                            e);
+                }
+            } finally {
+                shutdown.unwatch();
+            }
+        } finally {
+            shutdown.release();
+        }
+        return ExitCodes.OK;
+    }
+
+    private IngestConfig config() {
+        Properties properties = new Properties();
+        if (configFile != null) {
+            try (InputStream in = Files.newInputStream(configFile)) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UserError(
+                        "Cannot read --config "
+                                + configFile
+                                + ": "
+                                + e.getMessage()
+                                + ". Give a readable properties file.");
+            }
+        }
+        properties.putAll(settings);
+        Map<String, String> options = new LinkedHashMap<>();
+        properties.forEach((key, value) -> options.put(key.toString(), value.toString()));
+        try {
+            return IngestConfig.from(Configuration.fromMap(options));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.gate.AuditLog;
+import dev.sluice.gate.Finding;
+import dev.sluice.gate.GateCheck;
+import dev.sluice.gate.GateReport;
+import dev.sluice.sql.PipelineLoader;
+import dev.sluice.sql.PipelineValidator;
+import dev.sluice.sql.PipelineValidator.FileReport;
+import dev.sluice.sql.SourceText;
+import dev.sluice.sql.SqlFileException;
+import dev.sluice.sql.SqlFiles;
+import dev.sluice.sql.Variables;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice validate FILE...}: parse, substitute and plan pipeline files, offline. */
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check SQL pipeline files without running them: syntax, header, variables, SET keys,"
+                    + " and a plan of every statement against the catalog (unknown tables,"
+                    + " columns, functions, type errors). Works offline: Kafka is never contacted"
+                    + " and the Iceberg catalog is a temporary Hadoop catalog unless --var says"
+                    + " otherwise.",
+            "Reports every problem of every file. Exit code 0 when all files are valid, 1 when"
+                    + " any has a problem, 2 on wrong usage."
+        })
+final class ValidateCommand implements Callable<Integer> {
+
+    enum Format {
+        human,
+        json
+    }
+
+    /** Stand-ins for the catalog variables, so validation needs no external system. */
+    static final Map<String, String> OFFLINE_STAND_INS =
+            Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9", "ICEBERG_CATALOG_TYPE", "hadoop");
+
+    @Spec CommandSpec spec;
+
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "FILE",
+            description =
+                    "Pipeline files or folders (searched for *.sql); files in the catalog folder are checked as catalog files.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(
+            names = "--catalog",
+            paramLabel = "DIR",
+            description =
+                    "Folder of the shared catalog files, run first in name order (default: sql/catalog when it exists).")
+    Path catalog;
+
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format = Format.human;
+
+    @Option(names = "--explain", description = "Print the optimized plan of each valid pipeline.")
+    boolean explain;
+
+    @Mixin VariableOptions variableOptions;
+
+    @Mixin GateOptions gateOptions;
+
+    @Option(
+            names = "--fix",
+            description =
+                    "For pipelines the policy gate rejects, print the proposed rewrite (each"
+                            + " leaking value wrapped in the masking function its rule asks for) as"
+                            + " a unified diff. Files are not changed.")
+    boolean fix;
+
+    /** Gate decisions by file, for the output. */
+    private final Map<String, GateReport> gateReports = new LinkedHashMap<>();
+
+    private final List<String> fixes = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        Path catalogFolder = SqlFileArguments.catalogFolder(catalog);
+        List<Path> arguments = SqlFileArguments.expand(files);
+        Path warehouse = Files.createTempDirectory("sluice-validate-warehouse");
+        try {
+            Map<String, String> standIns = new LinkedHashMap<>(OFFLINE_STAND_INS);
+            standIns.put("ICEBERG_WAREHOUSE", warehouse.toUri().toString());
+            Variables.Builder standInVariables = Variables.builder();
+            standIns.forEach(
+                    (name, value) ->
+                            standInVariables.put(
+                                    name, value, false, "validate (offline stand-in)"));
+            Variables variables =
+                    variableOptions.resolve(System.getenv(), standInVariables.build());
+
+            List<SourceText> catalogSources = new ArrayList<>();
+            List<FileReport> reports = new ArrayList<>();
+            for (String spec : SqlFileArguments.catalogFiles(catalogFolder)) {
+                catalogSources.add(SqlFiles.read(spec));
+            }
+            PipelineValidator validator = new PipelineValidator(catalogSources, variables);
+            GateCheck gate = gateOptions.gate();
+            if (gate == null) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "note: no policy (sql/policy or --policy): the policy gate is not"
+                                        + " run.");
+            }
+            reports.addAll(validator.catalogReports());
+            for (Path file : arguments) {
+                if (SqlFileArguments.isInside(file, catalogFolder)) {
+                    continue; // reported with the catalog
+                }
+                SourceText source;
+                try {
+                    source = SqlFiles.read(file);
+                } catch (SqlFileException e) {
+                    reports.add(
+                            new FileReport(
+                                    file.toString(),
+                                    PipelineLoader.Role.PIPELINE,
+                                    null,
+                                    List.of(e),
+                                    null));
+                    continue;
+                }
+                FileReport report = validator.validate(source, explain);
+                if (gate != null && report.ok() && report.metadata() != null) {
+                    report = gated(gate, report, catalogSources, source, variables);
+                }
+                reports.add(report);
+            }
+            print(reports);
+            if (fix) {
+                PrintWriter out = spec.commandLine().getOut();
+                fixes.forEach(out::print);
+                out.flush();
+            }
+            return reports.stream().allMatch(FileReport::ok) ? ExitCodes.OK : ExitCodes.INVALID;
+        } finally {
+            deleteRecursively(warehouse);
+        }
+    }
+
+    /** Runs the gate on a pipeline that planned; its findings become the file's problems. */
+    private FileReport gated(
+            GateCheck gate,
+            FileReport report,
+            List<SourceText> catalog,
+            SourceText source,
+            Variables variables) {
+        GateCheck.Decision decision;
+        try {
+            decision = gate.decide(PipelineLoader.load(catalog, source, variables), "validate");
+        } catch (SqlFileException e) {
+            return new FileReport(
+                    report.file(), report.role(), report.metadata(), List.of(e), report.plan());
+        }
+        GateReport gateReport = decision.report();
+        gateReports.put(report.file(), gateReport);
+        if (gateReport.passed()) {
+            return report;
+        }
+        List<SqlFileException> problems = new ArrayList<>();
+        for (Finding f : gateReport.findings()) {
+            String line = f.describe();
+            problems.add(
+                    new SqlFileException(
+                            f.location(),
+                            source.excerpt(f.location()),
+                            "policy gate: "
+                                    + line.substring(f.location().toString().length() + 2)));
+        }
+        if (fix) {
+            FixProposal.Proposal proposal = FixProposal.propose(decision.planned(), gateReport);
+            fixes.add(
+                    proposal.edits() == 0
+                            ? "# " + report.file() + ": no automatic fix; see the findings.\n"
+                            : proposal.diff());
+        }
+        return new FileReport(
+                report.file(), report.role(), report.metadata(), problems, report.plan());
+    }
+
+    private void print(List<FileReport> reports) {
+        PrintWriter out = spec.commandLine().getOut();
+        int problems = reports.stream().mapToInt(r -> r.problems().size()).sum();
+        if (format == Format.json) {
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("ok", problems == 0);
+            document.put("problemCount", problems);
+            List<Object> fileEntries = new ArrayList<>();
+            for (FileReport report : reports) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("file", report.file());
+                entry.put("role", report.role().name().toLowerCase());
+                entry.put("ok", report.ok());
+                if (report.metadata() != null) {
+                    Map<String, Object> metadata = new LinkedHashMap<>();
+                    metadata.put("name", report.metadata().name());
+                    metadata.put("owner", report.metadata().owner());
+                    metadata.put("description", report.metadata().description());
+                    metadata.put("parallelism", report.metadata().parallelism());
+                    metadata.put(
+                            "checkpointInterval",
+                            report.metadata().checkpointInterval().toString());
+                    metadata.put("tags", report.metadata().tags());
+                    entry.put("metadata", metadata);
+                }
+                List<Object> problemEntries = new ArrayList<>();
+                for (SqlFileException problem : report.problems()) {
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("file", problem.location().file());
+                    p.put("line", problem.location().line());
+                    p.put("column", problem.location().column());
+                    p.put("message", problem.getMessage());
+                    p.put("excerpt", problem.excerpt());
+                    problemEntries.add(p);
+                }
+                entry.put("problems", problemEntries);
+                GateReport gateReport = gateReports.get(report.file());
+                if (gateReport != null) {
+                    entry.put("gate", AuditLog.toJson(gateReport, "validate"));
+                }
+                if (report.plan() != null) {
+                    entry.put("plan", report.plan());
+                }
+                fileEntries.add(entry);
+            }
+            document.put("files", fileEntries);
+            try {
+                out.println(
+                        new ObjectMapper()
+                                .enable(SerializationFeature.INDENT_OUTPUT)
+                                .writeValueAsString(document));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.flush();
+            return;
+        }
+        for (FileReport report : reports) {
+            if (report.ok()) {
+                String what =
+                        report.metadata() == null
+                                ? "catalog"
+                                : "pipeline "
+                                        + report.metadata().name()
+                                        + ", owner "
+                                        + report.metadata().owner();
+                out.println(report.file() + ": ok (" + what + ")");
+                GateReport gateReport = gateReports.get(report.file());
+                if (gateReport != null) {
+                    out.println(
+                            "  policy gate: PASS (classes "
+                                    + gateReport.classesWritten()
+                                    + ", rules "
+                                    + gateReport.ruleIds()
+                                    + ")");
+                }
+                if (report.plan() != null) {
+                    out.println(report.plan());
+                }
+            } else {
+                for (SqlFileException problem : report.problems()) {
+                    out.println(problem.location() + ": error: " + problem.getMessage());
+                    if (!problem.excerpt().isEmpty()) {
+                        out.println(problem.excerpt());
+                    }
+                }
+            }
+        }
+        long bad = reports.stream().filter(r -> !r.ok()).count();
+        out.println(
+                reports.size()
+                        + (reports.size() == 1 ? " file" : " files")
+                        + " checked, "
+                        + (problems == 0
+                                ? "all valid."
+                                : problems
+                                        + (problems == 1 ? " problem" : " problems")
+                                        + " in "
+                                        + bad
+                                        + (bad == 1 ? " file." : " files.")));
+        out.flush();
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

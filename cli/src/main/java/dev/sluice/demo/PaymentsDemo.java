@@ -1,0 +1,331 @@
+package dev.sluice.demo;
+
+import dev.sluice.cluster.LocalFlinkCluster;
+import dev.sluice.harness.Await;
+import dev.sluice.harness.EmbeddedStack;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * {@code sluice demo}: the payments scenario on the embedded stack with live traffic, printing rows
+ * per table in Postgres, staging and Iceberg, the change rate and the source-commit → Iceberg lag.
+ */
+public final class PaymentsDemo {
+
+    /** What the user can choose. */
+    public record Settings(
+            Duration duration, int transactionsPerSecond, int customers, Path workDir) {}
+
+    /**
+     * How long {@link #run()} takes at most to return after {@link #requestStop()} while nothing
+     * hangs: the traffic stops, the final figures print without waiting for Iceberg to catch up,
+     * the jobs are cancelled (within {@link RunningJobs#CANCEL_TIMEOUT}) and the stack closes.
+     */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+    private static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration TRAFFIC_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private IcebergCommitLag commitLag;
+
+    public PaymentsDemo(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * Asks a running demo to stop early (Ctrl-C): it stops the traffic, skips waiting for Iceberg
+     * to catch up, still shows its final figures and returns within {@link #STOP_TIMEOUT}.
+     */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    public void run() throws Exception {
+        long started = System.nanoTime();
+        out.println(
+                "Starting the embedded stack (PostgreSQL, Kafka, Iceberg) under "
+                        + settings.workDir()
+                        + " ...");
+        try (EmbeddedStack stack = EmbeddedStack.start(settings.workDir());
+                LocalFlinkCluster flink = LocalFlinkCluster.start(8)) {
+            out.println(stack.describe());
+            out.printf("  Flink web UI: %s%n", flink.webUi());
+            out.printf("Stack ready after %.1f s.%n", seconds(started));
+
+            PaymentsScenario scenario = new PaymentsScenario(stack, 42, Duration.ofSeconds(1));
+            scenario.createSourceDatabase(settings.customers());
+            out.printf(
+                    "Created database '%s' with %s%n",
+                    PaymentsDatabase.NAME, scenario.traffic().rowChangesByTable());
+            if (stopRequested.get()) {
+                out.println("Stop requested; the jobs are not started.");
+            } else {
+                runJobs(scenario, stack, flink, started);
+            }
+        }
+        out.println("Stopped the jobs and the embedded stack. Nothing is left running.");
+    }
+
+    /** Starts the jobs, drives traffic and reports; the jobs end before this returns or throws. */
+    private void runJobs(
+            PaymentsScenario scenario, EmbeddedStack stack, LocalFlinkCluster flink, long started)
+            throws Exception {
+        long jobsStarted = System.nanoTime();
+        try (RunningJobs jobs = new RunningJobs(out)) {
+            JobClient ingest =
+                    jobs.add(
+                            "ingest", scenario.startIngest(flink.environment(new Configuration())));
+            out.println(
+                    "Ingest job "
+                            + ingest.getJobID()
+                            + ": "
+                            + PaymentsDatabase.TABLES
+                            + " → staging topics");
+            JobClient pipeline =
+                    jobs.add(
+                            "pipeline",
+                            scenario.startPipeline(flink.environment(new Configuration())));
+            out.println("Pipeline job " + pipeline.getJobID() + ": " + PaymentsScenario.PIPELINE);
+            JobClient crm =
+                    jobs.add(
+                            "crm pipeline",
+                            scenario.startCrmPipeline(flink.environment(new Configuration())));
+            out.println(
+                    "Pipeline job "
+                            + crm.getJobID()
+                            + ": "
+                            + PaymentsScenario.CRM_PIPELINE
+                            + " (same staging, JDBC into database '"
+                            + PaymentsScenario.CRM_DATABASE
+                            + "')");
+            out.printf(
+                    "Jobs submitted after %.1f s (startup %.1f s in all). Driving %d"
+                            + " transactions/s for %s (Ctrl-C stops early).%n",
+                    seconds(jobsStarted),
+                    seconds(started),
+                    settings.transactionsPerSecond(),
+                    TimeUtils.formatWithHighestUnit(settings.duration()));
+
+            try (StagingTopicCounter staging =
+                            new StagingTopicCounter(
+                                    stack.kafka().bootstrapServers(),
+                                    scenario.ingestConfig().stagingTopics().values());
+                    IcebergCommitLag lag =
+                            new IcebergCommitLag(
+                                    () ->
+                                            stack.iceberg()
+                                                    .loadTable(
+                                                            PaymentsScenario.warehouseTable(
+                                                                    "payments")),
+                                    "updated_at")) {
+                commitLag = lag;
+                driveTraffic(scenario, stack, staging);
+                out.println();
+                String title;
+                if (stopRequested.get()) {
+                    out.println(
+                            "Stopped early; not waiting for Iceberg to catch up with Postgres.");
+                    title = "final (stopped early)";
+                } else {
+                    out.println(
+                            "Traffic stopped; waiting for Iceberg and the CRM table to catch up with Postgres ...");
+                    title = awaitCatchUp(scenario, stack) ? "final" : "final (still catching up)";
+                }
+                report(scenario, stack, staging, title);
+                printLag();
+                printMaskedRows(stack);
+                printCrmRows(scenario);
+            }
+        }
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+
+    private void driveTraffic(
+            PaymentsScenario scenario, EmbeddedStack stack, StagingTopicCounter staging)
+            throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        long deadline = System.nanoTime() + settings.duration().toNanos();
+        Thread writer =
+                new Thread(
+                        () -> {
+                            long interval =
+                                    TimeUnit.SECONDS.toNanos(1) / settings.transactionsPerSecond();
+                            long next = System.nanoTime();
+                            try (Connection connection = scenario.connect()) {
+                                while (writing.get()
+                                        && !stopRequested.get()
+                                        && System.nanoTime() < deadline) {
+                                    scenario.traffic().step(connection);
+                                    next += interval;
+                                    long wait = next - System.nanoTime();
+                                    if (wait > 0) {
+                                        TimeUnit.NANOSECONDS.sleep(
+                                                wait); // pacing the load, not a test
+                                    }
+                                }
+                            } catch (Exception e) {
+                                failure.set(e);
+                            } finally {
+                                done.countDown();
+                            }
+                        },
+                        "demo-traffic");
+        // never keeps the JVM alive, should it hang in a database call
+        writer.setDaemon(true);
+        writer.start();
+        try {
+            long lastChanges = scenario.traffic().rowChanges();
+            long lastTick = System.nanoTime();
+            while (!done.await(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                long changes = scenario.traffic().rowChanges();
+                out.printf(
+                        "%n%s  %,d row changes committed (%.0f/s)%n",
+                        Instant.now().toString().substring(11, 19),
+                        changes,
+                        (changes - lastChanges) / ((now - lastTick) / 1e9));
+                lastChanges = changes;
+                lastTick = now;
+                report(scenario, stack, staging, null);
+            }
+        } finally {
+            // also when reporting failed: no transaction is written once this returns
+            writing.set(false);
+            writer.join(TRAFFIC_STOP_TIMEOUT.toMillis());
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /**
+     * Waits until every Iceberg table, and the CRM table, has as many rows as its Postgres table;
+     * false when that takes longer than {@link #CATCH_UP_DEADLINE} or a stop is requested
+     * meanwhile.
+     */
+    private boolean awaitCatchUp(PaymentsScenario scenario, EmbeddedStack stack) throws Exception {
+        try {
+            return Await.value(
+                    "Iceberg and the CRM table to catch up with Postgres",
+                    CATCH_UP_DEADLINE,
+                    () -> {
+                        if (sinksMatchPostgres(scenario, stack)) {
+                            return true;
+                        }
+                        return stopRequested.get() ? false : null;
+                    });
+        } catch (TimeoutException stillCatchingUp) {
+            return false;
+        }
+    }
+
+    private static boolean sinksMatchPostgres(PaymentsScenario scenario, EmbeddedStack stack)
+            throws SQLException {
+        for (String table : PaymentsScenario.SOURCE_TABLES) {
+            if (scenario.postgresRows(table)
+                    != stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table))) {
+                return false;
+            }
+        }
+        return scenario.postgresRows("customers") == scenario.crmRows();
+    }
+
+    private void report(
+            PaymentsScenario scenario,
+            EmbeddedStack stack,
+            StagingTopicCounter staging,
+            String title)
+            throws Exception {
+        if (title != null) {
+            out.printf("%n%s%n", title);
+        }
+        out.printf(
+                "  %-10s %10s %16s %10s %10s%n",
+                "table", "postgres", "staging changes", "iceberg", "crm (jdbc)");
+        for (String table : PaymentsScenario.SOURCE_TABLES) {
+            out.printf(
+                    "  %-10s %,10d %,16d %,10d %10s%n",
+                    table,
+                    scenario.postgresRows(table),
+                    staging.count(scenario.stagingTopic(table)),
+                    stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)),
+                    table.equals("customers") ? String.format("%,d", scenario.crmRows()) : "-");
+        }
+        List<Long> lags = commitLag.lagsMillis();
+        if (!lags.isEmpty()) {
+            out.printf(
+                    "  lag source commit → visible in Iceberg (last commit): %.1f s%n",
+                    lags.get(lags.size() - 1) / 1000.0);
+        }
+    }
+
+    private void printLag() {
+        List<Long> lags = commitLag.lagsMillis();
+        if (lags.isEmpty()) {
+            return;
+        }
+        Collections.sort(lags);
+        out.printf(
+                "  lag over %d Iceberg commits: median %.1f s, p90 %.1f s, max %.1f s%n",
+                lags.size(),
+                lags.get(lags.size() / 2) / 1000.0,
+                lags.get((int) (lags.size() * 0.9)) / 1000.0,
+                lags.get(lags.size() - 1) / 1000.0);
+    }
+
+    private void printCrmRows(PaymentsScenario scenario) throws SQLException {
+        out.println();
+        out.println(
+                "A few rows of crm.customers (JDBC; name masked by mask, e-mail by mask_hash, phone"
+                        + " by mask_show_last_n(phone, 2)):");
+        scenario.crmSample(3).forEach(row -> out.println("  " + row));
+    }
+
+    private void printMaskedRows(EmbeddedStack stack) {
+        out.println();
+        out.println(
+                "A few rows of warehouse.payments.cards (card_number masked by mask_show_last_n(card_number, 4)):");
+        stack.iceberg().rows(PaymentsScenario.warehouseTable("cards")).stream()
+                .limit(5)
+                .forEach(
+                        row -> {
+                            Map<String, Object> shown = new LinkedHashMap<>();
+                            for (String column :
+                                    List.of(
+                                            "id",
+                                            "customer_id",
+                                            "card_number",
+                                            "brand",
+                                            "expiry")) {
+                                shown.put(column, row.get(column));
+                            }
+                            out.println("  " + shown);
+                        });
+    }
+}

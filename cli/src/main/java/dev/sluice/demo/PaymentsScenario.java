@@ -1,0 +1,200 @@
+package dev.sluice.demo;
+
+import dev.sluice.harness.EmbeddedStack;
+import dev.sluice.ingest.IngestConfig;
+import dev.sluice.ingest.IngestJob;
+import dev.sluice.ingest.IngestOptions;
+import dev.sluice.ingest.IngestPreflight;
+import dev.sluice.pipeline.PipelineRunner;
+import dev.sluice.sql.Pipeline;
+import dev.sluice.sql.PipelineLoader;
+import dev.sluice.sql.SqlFiles;
+import dev.sluice.sql.Variables;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * The payments scenario on a running embedded stack: the sample source database, the ingest job
+ * into staging, and the warehouse pipeline. Shared by {@code sluice demo} and the end-to-end test.
+ */
+public final class PaymentsScenario {
+
+    public static final String PIPELINE =
+            "classpath:sql/pipelines/payments/payments_to_warehouse.sql";
+
+    /** The second consumer of the same staging: customers into a CRM database by JDBC. */
+    public static final String CRM_PIPELINE = "classpath:sql/pipelines/growth/customers_to_crm.sql";
+
+    /** The CRM database on the embedded PostgreSQL that {@link #CRM_PIPELINE} writes to. */
+    public static final String CRM_DATABASE = "crm";
+
+    public static final String CATALOG = "classpath:sql/catalog";
+    public static final String SLOT = "sluice_payments";
+    public static final List<String> SOURCE_TABLES = List.of("customers", "cards", "payments");
+
+    private final EmbeddedStack stack;
+    private final PaymentsTraffic traffic;
+    private final IngestConfig ingestConfig;
+
+    public PaymentsScenario(EmbeddedStack stack, long seed, Duration ingestCheckpointInterval) {
+        this.stack = stack;
+        this.traffic = new PaymentsTraffic(seed);
+        Configuration options = new Configuration();
+        options.set(IngestOptions.POSTGRES_HOSTNAME, stack.postgres().host());
+        options.set(IngestOptions.POSTGRES_PORT, stack.postgres().port());
+        options.set(IngestOptions.POSTGRES_DATABASE, PaymentsDatabase.NAME);
+        options.set(IngestOptions.POSTGRES_USERNAME, stack.postgres().username());
+        options.set(IngestOptions.TABLES, PaymentsDatabase.TABLES);
+        options.set(IngestOptions.SLOT_NAME, SLOT);
+        options.set(IngestOptions.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+        options.set(IngestOptions.CHECKPOINT_INTERVAL, ingestCheckpointInterval);
+        this.ingestConfig =
+                IngestConfig.from(
+                        options,
+                        Map.of(
+                                IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(),
+                                stack.postgres().password()));
+    }
+
+    public PaymentsTraffic traffic() {
+        return traffic;
+    }
+
+    public IngestConfig ingestConfig() {
+        return ingestConfig;
+    }
+
+    public Connection connect() throws SQLException {
+        return stack.postgres().connect(PaymentsDatabase.NAME);
+    }
+
+    /** Creates the source database with its schema and seed rows. */
+    public void createSourceDatabase(int customers) throws SQLException {
+        stack.postgres().createDatabase(PaymentsDatabase.NAME);
+        try (Connection connection = connect()) {
+            PaymentsDatabase.createSchema(connection);
+            traffic.seed(connection, customers);
+        }
+    }
+
+    /** Checks the environment, creates staging topics and starts the ingest job. */
+    public JobClient startIngest(StreamExecutionEnvironment env) throws Exception {
+        IngestPreflight.prepare(ingestConfig);
+        IngestJob.addTo(env, ingestConfig);
+        return env.executeAsync(IngestJob.jobName(ingestConfig));
+    }
+
+    /** Runs the catalog and the warehouse pipeline; its INSERTs run as one job. */
+    public JobClient startPipeline(StreamExecutionEnvironment env) {
+        return start(env, PIPELINE);
+    }
+
+    /**
+     * Creates the CRM database with its table and starts {@link #CRM_PIPELINE}: one more job that
+     * reads the same staging topic, next to the warehouse pipeline.
+     */
+    public JobClient startCrmPipeline(StreamExecutionEnvironment env) throws SQLException {
+        stack.postgres().createDatabase(CRM_DATABASE);
+        try (Connection connection = stack.postgres().connect(CRM_DATABASE);
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT, email_hash TEXT,"
+                            + " phone TEXT, country TEXT, updated_at TIMESTAMP)");
+        }
+        return start(env, CRM_PIPELINE);
+    }
+
+    private JobClient start(StreamExecutionEnvironment env, String pipelineFile) {
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        Pipeline pipeline =
+                PipelineLoader.load(
+                        SqlFiles.readCatalog(CATALOG), SqlFiles.read(pipelineFile), variables());
+        return PipelineRunner.execute(tableEnv, pipeline).getJobClient().orElseThrow();
+    }
+
+    /** The variables of the catalog files, pointing at the embedded stack. */
+    public Variables variables() {
+        Map<String, String> iceberg = stack.iceberg().flinkCatalogOptions();
+        return Variables.builder()
+                .put(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        stack.kafka().bootstrapServers(),
+                        false,
+                        "embedded stack")
+                .put("ICEBERG_CATALOG_TYPE", iceberg.get("catalog-type"), false, "embedded stack")
+                .put("ICEBERG_WAREHOUSE", iceberg.get("warehouse"), false, "embedded stack")
+                .put(
+                        "CRM_JDBC_URL",
+                        stack.postgres().jdbcUrl(CRM_DATABASE),
+                        false,
+                        "embedded stack")
+                .put("CRM_USER", stack.postgres().username(), false, "embedded stack")
+                .put("CRM_PASSWORD", stack.postgres().password(), true, "embedded stack")
+                .build();
+    }
+
+    public long postgresRows(String table) throws SQLException {
+        return count(PaymentsDatabase.NAME, table);
+    }
+
+    /** Rows in the CRM database's customers table. */
+    public long crmRows() throws SQLException {
+        return count(CRM_DATABASE, "customers");
+    }
+
+    private long count(String database, String table) throws SQLException {
+        try (Connection connection = stack.postgres().connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /** A few rows of the CRM database's customers table, as column → value. */
+    public List<Map<String, Object>> crmSample(int rows) throws SQLException {
+        List<Map<String, Object>> sample = new ArrayList<>();
+        try (Connection connection = stack.postgres().connect(CRM_DATABASE);
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery(
+                                "SELECT id, name, email_hash, phone, country FROM customers"
+                                        + " ORDER BY id DESC LIMIT "
+                                        + rows)) {
+            while (result.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (String column : List.of("id", "name", "email_hash", "phone", "country")) {
+                    Object value = result.getObject(column);
+                    // 64 hex characters: the start is enough to see it is a hash
+                    row.put(
+                            column,
+                            column.equals("email_hash") && value != null
+                                    ? value.toString().substring(0, 16) + "…"
+                                    : value);
+                }
+                sample.add(row);
+            }
+        }
+        return sample;
+    }
+
+    public static TableIdentifier warehouseTable(String table) {
+        return TableIdentifier.of("payments", table);
+    }
+
+    public String stagingTopic(String table) {
+        return ingestConfig.topicFor("public", table);
+    }
+}

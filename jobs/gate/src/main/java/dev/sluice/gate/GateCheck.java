@@ -1,0 +1,65 @@
+package dev.sluice.gate;
+
+import dev.sluice.policy.model.Policy;
+import dev.sluice.sql.Pipeline;
+import java.util.List;
+
+/**
+ * The gate as the commands and the pipeline job use it: plan the pipeline, decide against the
+ * policy, record the decision in the audit log. {@code validate}, {@code submit}, {@code deploy}
+ * and the pipeline job at start-up all go through here, so they decide alike.
+ */
+public final class GateCheck {
+    private final Policy policy;
+    private final PipelinePlanner planner;
+    private final AuditLog audit;
+
+    public GateCheck(Policy policy, PipelinePlanner planner, AuditLog audit) {
+        this.policy = policy;
+        this.planner = planner;
+        this.audit = audit;
+    }
+
+    /** The gate with the policy of {@code specs} (paths or {@code classpath:...}). */
+    public static GateCheck of(List<String> policySpecs, AuditLog audit) {
+        return new GateCheck(PolicySources.load(policySpecs), PipelinePlanner.create(), audit);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * Decides on a pipeline and records the decision ({@code context} says who asked: validate,
+     * submit, deploy, job-start).
+     */
+    public GateReport check(Pipeline pipeline, String context) {
+        return decide(pipeline, context).report();
+    }
+
+    /**
+     * A decision with the plan it was made on (for the fix proposal of {@code sluice validate}).
+     */
+    public record Decision(PlannedPipeline planned, GateReport report) {}
+
+    /** Like {@link #check}, keeping the plan. */
+    public Decision decide(Pipeline pipeline, String context) {
+        long start = System.nanoTime();
+        PlannedPipeline planned = planner.plan(pipeline);
+        GateReport report = new PolicyGate(policy).evaluate(planned);
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        if (audit != null) {
+            audit.append(report, context, elapsedMillis);
+        }
+        return new Decision(planned, report);
+    }
+
+    /** Like {@link #check} but throws {@link GateRejectedException} for a rejected pipeline. */
+    public GateReport require(Pipeline pipeline, String context) {
+        GateReport report = check(pipeline, context);
+        if (!report.passed()) {
+            throw new GateRejectedException(report);
+        }
+        return report;
+    }
+}
