@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +40,23 @@ class IndependentAccuracyTest {
                         .phoneRegions(IndependentCorpus.PHONE_REGIONS)
                         .build();
         List<IndependentCorpus.Sample> corpus = IndependentCorpus.generate(SEED);
+        Map<String, int[]> phonesBySource = new TreeMap<>();
         for (IndependentCorpus.Sample s : corpus) {
-            tally.add(s.expected(), detector.classesOf(s.value(), s.context()), s.toString());
+            Set<String> found = detector.classesOf(s.value(), s.context());
+            tally.add(s.expected(), found, s.toString());
             if (s.expected().isEmpty()) {
                 negatives++;
             }
+            if (s.expected().contains("PII.PHONE")) {
+                int[] n = phonesBySource.computeIfAbsent(sourceGroup(s), k -> new int[2]);
+                n[0] += found.contains("PII.PHONE") ? 1 : 0;
+                n[1]++;
+            }
         }
+        phonesBySource.forEach(
+                (source, n) ->
+                        System.out.printf(
+                                Locale.ROOT, "PII.PHONE recall, %s: %d/%d%n", source, n[0], n[1]));
         String table =
                 String.format(
                                 Locale.ROOT,
@@ -55,6 +69,22 @@ class IndependentAccuracyTest {
         tally.errors().forEach((k, v) -> System.out.println(k + ": " + v));
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "detection-accuracy-independent.md"), table);
+    }
+
+    /** The source without its region and number type: "libphonenumber example", ... */
+    private static String sourceGroup(IndependentCorpus.Sample s) {
+        String[] words = s.source().split(" ");
+        StringBuilder b = new StringBuilder();
+        for (String w : words) {
+            if (w.equals(w.toUpperCase(Locale.ROOT)) && !w.isEmpty()) {
+                break; // GB, FIXED_LINE, +800
+            }
+            if (w.contains("-") && w.length() == 5) {
+                break; // en-GB
+            }
+            b.append(b.length() == 0 ? "" : " ").append(w);
+        }
+        return b + (s.column().equals("value") ? " (value alone)" : " (" + s.column() + ")");
     }
 
     @Test
