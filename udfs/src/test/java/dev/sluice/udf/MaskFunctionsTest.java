@@ -200,6 +200,33 @@ class MaskFunctionsTest {
     }
 
     @Test
+    void charValuesKeepTheirPaddingAsInHive() {
+        // Hive's udf_mask*.q.out with cast('TestString-123' as char(24)), 'X', 'x', '0', ':'
+        String c = "CAST('TestString-123' AS CHAR(24))";
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it =
+                env.executeSql(
+                                "SELECT mask("
+                                        + c
+                                        + ", 'X', 'x', '0', ':'), mask_first_n("
+                                        + c
+                                        + ", 4, 'X', 'x', '0', ':'), mask_show_last_n("
+                                        + c
+                                        + ", 4, 'X', 'x', '0', ':')")
+                        .collect()) {
+            it.forEachRemaining(rows::add);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(rows)
+                .containsExactly(
+                        Row.of(
+                                "XxxxXxxxxx:000::::::::::",
+                                "XxxxString-123          ",
+                                "XxxxXxxxxx:000::::::    "));
+    }
+
+    @Test
     void firstAndLastN() {
         assertThat(
                         masked(
