@@ -192,6 +192,9 @@ class ValueDetectorsTest {
                 "name | Jane Doe",
                 "CUSTOMER_NAME | José Álvarez",
                 "surname | d'Arcy",
+                "full_name | Marco Antonio de la Rosa Mora",
+                "name | Ludwig van Beethoven",
+                "surname | van der Berg",
             })
     void recognizesNamesInNameColumns(String columnName, String value) {
         assertThat(detector.classesOf(value, ColumnContext.of(columnName)))
@@ -208,6 +211,7 @@ class ValueDetectorsTest {
                 "last_name | 12345",
                 "product_name | Ergonomic Steel Chair",
                 "user_name | Jane Doe",
+                "full_name | Anna Maria Luisa Carla Sofia Bianchi",
             })
     void rejectsNonNames(String columnName, String value) {
         assertThat(detector.classesOf(value, ColumnContext.of(columnName)))
