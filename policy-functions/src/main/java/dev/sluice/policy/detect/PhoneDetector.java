@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * Telephone numbers, validated by libphonenumber against the numbering plan of their country:
  * international form ({@code +44 20 7946 0958}, {@code 0044...}) for any country, national form
- * ({@code (202) 555-0143}, {@code 020 7946 0958}) for the candidate regions — the default region,
- * the configured phone regions (a policy's {@code detection.phone_regions}) and the column's own
- * region, tried in that order with the column's first — with an optional extension ({@code x123}).
- * A bare digit run without {@code +} is only taken for a phone number in a phone column: by value
- * alone it is indistinguishable from an id or an amount.
+ * ({@code (202) 555-0143}, {@code 020 7946 0958}) for the candidate regions — the column's own
+ * region first, then the default region, then the configured phone regions (a policy's {@code
+ * detection.phone_regions}) — with an optional extension ({@code x123}). A bare digit run without
+ * {@code +} is only taken for a phone number in a phone column: by value alone it is
+ * indistinguishable from an id or an amount.
  */
 final class PhoneDetector extends ValueDetector {
 

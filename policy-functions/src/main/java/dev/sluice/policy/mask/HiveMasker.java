@@ -250,7 +250,8 @@ public final class HiveMasker implements ValueMasker {
 
     /**
      * Builds a {@link HiveMasker}. Every setter rejects values that Hive would silently replace by
-     * its default, so that a typo in a masking expression fails instead of masking differently.
+     * its default, so that a typo in a masking expression fails instead of masking differently —
+     * except the two that Hive's own tests pass for "the default": numberChar -1 and dayValue 0.
      */
     public static final class Builder {
         private final MaskRegion region;
