@@ -45,9 +45,8 @@ final class MaskArguments implements Serializable {
         }
         if (!strict) {
             names.addAll(CHARACTERS);
-            if (region == MaskRegion.ALL) {
-                names.addAll(DATE_FIELDS);
-            }
+            // Hive's _n functions read the date fields after numberChar too (for DATE values)
+            names.addAll(DATE_FIELDS);
         }
         return names;
     }

@@ -5,7 +5,7 @@ import dev.sluice.policy.mask.ValueMasker;
 
 /**
  * Hive's {@code mask_first_n(value[, charCount, upperChar, lowerChar, digitChar, otherChar,
- * numberChar])}.
+ * numberChar, dayValue, monthValue, yearValue])}; a DATE is masked whole, as by {@code mask}.
  */
 public final class MaskFirstNFunction extends MaskingFunction {
     private static final long serialVersionUID = 1L;

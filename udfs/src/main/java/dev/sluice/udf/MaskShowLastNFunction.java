@@ -5,7 +5,7 @@ import dev.sluice.policy.mask.ValueMasker;
 
 /**
  * Hive's {@code mask_show_last_n(value[, charCount, upperChar, lowerChar, digitChar, otherChar,
- * numberChar])}.
+ * numberChar, dayValue, monthValue, yearValue])}; a DATE is masked whole, as by {@code mask}.
  */
 public final class MaskShowLastNFunction extends MaskingFunction {
     private static final long serialVersionUID = 1L;

@@ -26,18 +26,17 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 
 /**
  * A mask function ({@code mask}, {@code mask_show_last_n}, their {@code _strict} variants...): the
- * value keeps its type (STRING, CHAR, VARCHAR, TINYINT, SMALLINT, INT, BIGINT, and DATE for {@code
- * mask}); NULL gives NULL. The literal options are read once at planning time ({@link
- * SpecializedFunction}), so rows pay only for the masking itself. Strings arrive and leave as
- * {@code String} (the Java string a source decoded is handed over as is); the maskers' ASCII fast
- * path makes that as cheap as masking UTF-8 bytes, with one code path instead of two.
+ * value keeps its type (STRING, CHAR, VARCHAR, TINYINT, SMALLINT, INT, BIGINT, DATE); NULL gives
+ * NULL. The literal options are read once at planning time ({@link SpecializedFunction}), so rows
+ * pay only for the masking itself. Strings arrive and leave as {@code String} (the Java string a
+ * source decoded is handed over as is); the maskers' ASCII fast path makes that as cheap as masking
+ * UTF-8 bytes, with one code path instead of two.
  */
 public abstract class MaskingFunction extends ScalarFunction implements SpecializedFunction {
     private static final long serialVersionUID = 1L;
 
     private final String name;
     private final MaskArguments arguments;
-    private final boolean acceptsDates;
     private final ValueMasker defaults;
     private final ValueMasker configured;
 
@@ -48,7 +47,6 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
     MaskingFunction(String name, MaskRegion region, boolean strict, ValueMasker configured) {
         this.name = name;
         this.arguments = new MaskArguments(name, region, strict);
-        this.acceptsDates = region == MaskRegion.ALL;
         this.defaults = arguments.fromValues(List.of());
         this.configured = configured;
     }
@@ -100,6 +98,16 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
                 name + " cannot mask a " + value.getClass().getSimpleName());
     }
 
+    /**
+     * Never folded at planning time: a call on literals then runs like a call on a column. Folding
+     * would turn a masked date of year 0 (Hive's default mask) into a planner literal, which the
+     * planner cannot represent, and would fail the query that the same call on a column runs.
+     */
+    @Override
+    public boolean supportsConstantFolding() {
+        return false;
+    }
+
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         return TypeInference.newBuilder()
@@ -123,7 +131,7 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
         @Override
         public Optional<List<DataType>> inferInputTypes(CallContext call, boolean throwOnFailure) {
             try {
-                checkValueType(name, call, acceptsDates);
+                checkValueType(name, call, true);
                 arguments.fromCall(call);
             } catch (ValidationException e) {
                 if (throwOnFailure) {
@@ -139,10 +147,7 @@ public abstract class MaskingFunction extends ScalarFunction implements Speciali
             List<Signature.Argument> args = new ArrayList<>();
             args.add(
                     Signature.Argument.of(
-                            "value",
-                            acceptsDates
-                                    ? "<STRING|CHAR|VARCHAR|TINYINT|SMALLINT|INT|BIGINT|DATE>"
-                                    : "<STRING|CHAR|VARCHAR|TINYINT|SMALLINT|INT|BIGINT>"));
+                            "value", "<STRING|CHAR|VARCHAR|TINYINT|SMALLINT|INT|BIGINT|DATE>"));
             for (String option : arguments.names()) {
                 args.add(Signature.Argument.of(option, "<LITERAL>"));
             }

@@ -133,6 +133,100 @@ class MaskFunctionsTest {
     }
 
     @Test
+    void dayZeroIsHiveDefaultDay() {
+        // Hive's udf_mask.q.out: mask(cast('2016-04-20' as date), -1, -1, -1, -1, -1, 0, 0, 0)
+        assertThat(
+                        masked(
+                                "SELECT mask(d, -1, -1, -1, -1, -1, 0, 0, 0), mask(d, 'x', 'x', 'x', -1, 1, 0, -1, -1)"))
+                .isEqualTo(Row.of(LocalDate.of(0, 1, 1), LocalDate.of(2016, 4, 1)));
+    }
+
+    @Test
+    void everyMaskFunctionMasksDatesWholeAsHiveDoes() {
+        // Hive's udf_mask_*_n.q.out: (cast('2016-04-20' as date), 4, -1, -1, -1, -1, -1, 0, 0, 0)
+        String args = ", 4, -1, -1, -1, -1, -1, 0, 0, 0)";
+        assertThat(
+                        masked(
+                                "SELECT mask_first_n(d"
+                                        + args
+                                        + ", mask_last_n(d"
+                                        + args
+                                        + ", mask_show_first_n(d"
+                                        + args
+                                        + ", mask_show_last_n(d"
+                                        + args
+                                        + ", mask_show_last_n(d), mask_first_n(d, 2, -1, -1, -1, -1, -1, -1, 0, -1),"
+                                        + " mask_first_n_strict(d), mask_show_last_n_strict(d, 4)"))
+                .isEqualTo(
+                        Row.of(
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(2016, 1, 20),
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(0, 1, 1)));
+        assertThat(types("SELECT mask_first_n(d), mask_show_last_n_strict(d)"))
+                .containsExactly(DataTypes.DATE(), DataTypes.DATE());
+    }
+
+    @Test
+    void literalCallsGiveWhatColumnCallsGive() {
+        String literals =
+                "SELECT mask(DATE '2016-04-20'), mask_first_n(DATE '2016-04-20', 4, -1, -1, -1, -1,"
+                        + " -1, 0, 0, 0), mask_show_last_n(CAST(12345 AS SMALLINT), 4, -1, -1, -1,"
+                        + " -1, '5'), mask('abcd-EFGH-8765-4321'), mask_strict(DATE '2016-04-20')";
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = env.executeSql(literals).collect()) {
+            it.forEachRemaining(rows::add);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(rows)
+                .containsExactly(
+                        Row.of(
+                                LocalDate.of(0, 1, 1),
+                                LocalDate.of(0, 1, 1),
+                                (short) -13191,
+                                "xxxx-XXXX-nnnn-nnnn",
+                                LocalDate.of(0, 1, 1)));
+        assertThat(
+                        masked(
+                                "SELECT mask(d), mask_first_n(d, 4, -1, -1, -1, -1, -1, 0, 0, 0),"
+                                        + " mask_show_last_n(si, 4, -1, -1, -1, -1, '5'), mask(s),"
+                                        + " mask_strict(d)"))
+                .isEqualTo(rows.get(0));
+    }
+
+    @Test
+    void charValuesKeepTheirPaddingAsInHive() {
+        // Hive's udf_mask*.q.out with cast('TestString-123' as char(24)), 'X', 'x', '0', ':'
+        String c = "CAST('TestString-123' AS CHAR(24))";
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it =
+                env.executeSql(
+                                "SELECT mask("
+                                        + c
+                                        + ", 'X', 'x', '0', ':'), mask_first_n("
+                                        + c
+                                        + ", 4, 'X', 'x', '0', ':'), mask_show_last_n("
+                                        + c
+                                        + ", 4, 'X', 'x', '0', ':')")
+                        .collect()) {
+            it.forEachRemaining(rows::add);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(rows)
+                .containsExactly(
+                        Row.of(
+                                "XxxxXxxxxx:000::::::::::",
+                                "XxxxString-123          ",
+                                "XxxxXxxxxx:000::::::    "));
+    }
+
+    @Test
     void firstAndLastN() {
         assertThat(
                         masked(
@@ -322,7 +416,7 @@ class MaskFunctionsTest {
         assertPlanningFails(
                 "SELECT mask(i, 'X', 'x', 'n', -1, 12)", "Invalid numberChar of mask: 12.");
         assertPlanningFails(
-                "SELECT mask(d, -1, -1, -1, -1, -1, 0, 0, 0)", "Invalid dayValue of mask: 0.");
+                "SELECT mask(d, -1, -1, -1, -1, -1, 32, 0, 0)", "Invalid dayValue of mask: 32.");
         assertPlanningFails(
                 "SELECT mask(d, -1, -1, -1, -1, -1, 1, 12, 0)", "Invalid monthValue of mask: 12.");
         assertPlanningFails(
@@ -331,16 +425,14 @@ class MaskFunctionsTest {
                 "SELECT mask(CAST(1.5 AS DOUBLE))",
                 "Invalid value of mask: type DOUBLE is not supported.");
         assertPlanningFails(
-                "SELECT mask_show_last_n(d)",
-                "Invalid value of mask_show_last_n: type DATE is not supported.");
-        assertPlanningFails(
                 "SELECT mask_hash(CAST(1 AS DECIMAL(3, 0)))",
                 "Invalid value of mask_hash: type DECIMAL(3, 0) is not supported.");
         // Calcite rejects an untyped NULL before type inference sees it
         assertPlanningFails("SELECT mask(NULL)", "Illegal use of 'NULL'");
         assertPlanningFails("SELECT mask_strict(s, 'x')", "mask_strict");
         assertPlanningFails(
-                "SELECT mask_show_first_n(s, 4, 'x', 'x', 'x', -1, 1, 1)", "mask_show_first_n");
+                "SELECT mask_show_first_n(s, 4, 'x', 'x', 'x', -1, 1, 1, 0, 0, 0)",
+                "No match found for function signature mask_show_first_n");
     }
 
     private static void assertPlanningFails(String select, String message) {

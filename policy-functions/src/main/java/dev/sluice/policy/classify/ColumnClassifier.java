@@ -58,7 +58,18 @@ public final class ColumnClassifier {
      *     count
      */
     public List<ClassProposal> classify(String columnName, String sqlType, List<String> sample) {
-        ColumnContext column = ColumnContext.of(columnName);
+        return classify(ColumnContext.of(columnName), sqlType, sample);
+    }
+
+    /**
+     * As {@link #classify(String, String, List)}, with a column context that may carry the
+     * dataset's region ({@code ColumnContext.of(name).withRegion("GB")}): national phone numbers of
+     * that country are then recognized in the column.
+     */
+    public List<ClassProposal> classify(ColumnContext column, String sqlType, List<String> sample) {
+        if (column == null) {
+            column = ColumnContext.none();
+        }
         SqlTypeFamily family = SqlTypeFamily.of(sqlType);
         int classes = SensitiveClass.values().length;
         int[] matches = new int[classes];

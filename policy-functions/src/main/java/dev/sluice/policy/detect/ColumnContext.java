@@ -17,6 +17,7 @@ import static dev.sluice.policy.detect.SensitiveClass.SECRET_JWT;
 import static dev.sluice.policy.detect.SensitiveClass.SECRET_PRIVATE_KEY;
 import static dev.sluice.policy.detect.SensitiveClass.SECRET_TOKEN;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -197,11 +198,17 @@ public final class ColumnContext {
 
     private final String columnName;
     private final List<NameSignal> signals;
+    private final String phoneRegion;
     private final double[] weights = new double[SensitiveClass.values().length];
 
     private ColumnContext(String columnName, List<NameSignal> signals) {
+        this(columnName, signals, null);
+    }
+
+    private ColumnContext(String columnName, List<NameSignal> signals, String phoneRegion) {
         this.columnName = columnName;
         this.signals = signals;
+        this.phoneRegion = phoneRegion;
         for (NameSignal s : signals) {
             int i = s.sensitiveClass().ordinal();
             weights[i] = Math.max(weights[i], s.weight());
@@ -237,6 +244,28 @@ public final class ColumnContext {
             i += Math.max(1, matchedLength);
         }
         return new ColumnContext(columnName, List.copyOf(found));
+    }
+
+    /**
+     * This context with the region of the column's dataset: when it is an ISO 3166-1 alpha-2 code
+     * that libphonenumber knows ({@code GB}, {@code de}), national phone numbers of that country
+     * are recognized in the column first. Anything else (a cloud region such as {@code eu-west-1},
+     * null) leaves the context as it is.
+     */
+    public ColumnContext withRegion(String region) {
+        if (region == null) {
+            return this;
+        }
+        String r = region.strip().toUpperCase(Locale.ROOT);
+        if (r.length() != 2 || !PhoneNumberUtil.getInstance().getSupportedRegions().contains(r)) {
+            return this;
+        }
+        return new ColumnContext(columnName, signals, r);
+    }
+
+    /** The column's country for national phone numbers, or null when unknown. */
+    public String phoneRegion() {
+        return phoneRegion;
     }
 
     /** The lower-case words of a column name, split as described in the class comment. */
@@ -285,6 +314,16 @@ public final class ColumnContext {
         return signals;
     }
 
+    /** Whether the name signals some class other than {@code c}: {@code postal_code} for phones. */
+    public boolean signalsOtherThan(SensitiveClass c) {
+        for (NameSignal s : signals) {
+            if (s.sensitiveClass() != c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The strongest name signal for {@code c}, 0 when the name says nothing about it. */
     public double weight(SensitiveClass c) {
         return weights[c.ordinal()];
@@ -292,6 +331,11 @@ public final class ColumnContext {
 
     @Override
     public String toString() {
-        return "ColumnContext[" + columnName + " " + signals + "]";
+        return "ColumnContext["
+                + columnName
+                + " "
+                + signals
+                + (phoneRegion == null ? "" : " region " + phoneRegion)
+                + "]";
     }
 }

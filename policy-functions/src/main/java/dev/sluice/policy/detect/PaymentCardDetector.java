@@ -3,12 +3,19 @@ package dev.sluice.policy.detect;
 /**
  * Payment card numbers: 12 to 19 digits that pass the Luhn check and whose issuer identification
  * number (IIN) prefix and length belong to a card scheme (Visa, Mastercard, American Express,
- * Discover, JCB, Diners Club, UnionPay, Maestro, Mir). Separators may be spaces or dashes, one kind
- * per value, in the printed groupings (4-4-4-4[-3], 4-6-5, 4-6-4).
+ * Discover, JCB, Diners Club, UnionPay, Maestro, Mir, RuPay, Troy). Separators may be spaces or
+ * dashes, one kind per value, in the printed groupings (4-4-4-4[-3], 4-6-5, 4-6-4).
  */
 final class PaymentCardDetector extends ValueDetector {
 
     private static final int MAX_GROUPS = 5;
+
+    /**
+     * Every IMEI is 15 digits passing Luhn, with reporting-body prefixes 30, 35, 50-54, 86, 99...;
+     * no scheme whose range overlaps (Diners, Maestro) issues 15-digit cards in practice, so that
+     * length is left to Amex and legacy JCB.
+     */
+    private static final int IMEI_LENGTH = 15;
 
     @Override
     SensitiveClass sensitiveClass() {
@@ -17,6 +24,15 @@ final class PaymentCardDetector extends ValueDetector {
 
     @Override
     double score(String v, ValueShape shape, ColumnContext column) {
+        return cardScore(v, shape);
+    }
+
+    /** Whether the value is a card number by value alone (other detectors defer to it). */
+    static boolean isCardNumber(String v, ValueShape shape) {
+        return cardScore(v, shape) > 0;
+    }
+
+    private static double cardScore(String v, ValueShape shape) {
         int digits = shape.digits;
         if (digits < 12
                 || digits > 19
@@ -120,7 +136,13 @@ final class PaymentCardDetector extends ValueDetector {
         if (iin4 == 6011 || (iin3 >= 644 && iin3 <= 649) || iin2 == 65) { // Discover
             return length >= 16 && length <= 19;
         }
-        if (iin4 >= 3528 && iin4 <= 3589) { // JCB
+        if ((iin4 >= 3528 && iin4 <= 3589)
+                || (iin4 >= 3088 && iin4 <= 3094)
+                || (iin4 >= 3096 && iin4 <= 3102)
+                || (iin4 >= 3112 && iin4 <= 3120)
+                || iin4 == 3158
+                || iin4 == 3159
+                || (iin4 >= 3337 && iin4 <= 3349)) { // JCB (the last five on Discover's network)
             return length >= 16 && length <= 19;
         }
         if (iin4 == 1800 || iin4 == 2131) { // JCB, legacy 15-digit ranges
@@ -131,13 +153,16 @@ final class PaymentCardDetector extends ValueDetector {
                 || iin2 == 36
                 || iin2 == 38
                 || iin2 == 39) { // Diners
-            return length >= 14 && length <= 19;
+            return length >= 14 && length <= 19 && length != IMEI_LENGTH;
         }
-        if (iin2 == 62 || iin2 == 81) { // UnionPay
+        if (iin2 == 62 || iin2 == 81) { // UnionPay (81 also RuPay)
             return length >= 16 && length <= 19;
         }
+        if (iin2 == 82 || iin4 == 9792) { // RuPay, Troy
+            return length == 16;
+        }
         if (iin2 == 50 || (iin2 >= 56 && iin2 <= 69)) { // Maestro
-            return length >= 12 && length <= 19;
+            return length >= 12 && length <= 19 && length != IMEI_LENGTH;
         }
         return false;
     }

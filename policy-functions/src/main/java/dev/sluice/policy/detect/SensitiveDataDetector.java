@@ -2,8 +2,10 @@ package dev.sluice.policy.detect;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,17 +31,19 @@ public final class SensitiveDataDetector {
 
     private final ValueDetector[] detectors;
     private final String defaultRegion;
+    private final List<String> phoneRegions;
     private final double minConfidence;
     private final int maxInspectedChars;
 
     private SensitiveDataDetector(Builder b) {
         this.defaultRegion = b.defaultRegion;
+        this.phoneRegions = List.copyOf(b.phoneRegions);
         this.minConfidence = b.minConfidence;
         this.maxInspectedChars = b.maxInspectedChars;
         this.detectors =
                 new ValueDetector[] {
                     new EmailDetector(),
-                    new PhoneDetector(defaultRegion),
+                    new PhoneDetector(candidateRegions()),
                     new SsnDetector(),
                     new NinoDetector(),
                     new BirthDateDetector(),
@@ -55,6 +59,13 @@ public final class SensitiveDataDetector {
                     new JwtDetector(),
                     new TokenDetector(),
                 };
+    }
+
+    private List<String> candidateRegions() {
+        List<String> regions = new ArrayList<>(phoneRegions.size() + 1);
+        regions.add(defaultRegion);
+        regions.addAll(phoneRegions);
+        return regions;
     }
 
     /** The shared detector with default settings (phone region US, confidence 0.5, 8192 chars). */
@@ -164,6 +175,11 @@ public final class SensitiveDataDetector {
         return defaultRegion;
     }
 
+    /** The regions whose national phone formats are recognized besides the default region. */
+    public List<String> phoneRegions() {
+        return phoneRegions;
+    }
+
     public double minConfidence() {
         return minConfidence;
     }
@@ -175,6 +191,7 @@ public final class SensitiveDataDetector {
     /** Settings of a {@link SensitiveDataDetector}; every setter validates its argument. */
     public static final class Builder {
         private String defaultRegion = DEFAULT_REGION;
+        private final Set<String> phoneRegions = new LinkedHashSet<>();
         private double minConfidence = DEFAULT_MIN_CONFIDENCE;
         private int maxInspectedChars = DEFAULT_MAX_INSPECTED_CHARS;
 
@@ -182,15 +199,34 @@ public final class SensitiveDataDetector {
 
         /** ISO 3166-1 alpha-2 region whose national phone number formats are recognized. */
         public Builder defaultRegion(String region) {
-            String r = region == null ? "" : region.toUpperCase(Locale.ROOT);
+            this.defaultRegion = region("defaultRegion", region);
+            return this;
+        }
+
+        /**
+         * More regions whose national phone formats are recognized, tried in order after the
+         * default region (a policy's {@code detection.phone_regions}, e.g. GB, DE, FR, NL, ES, US).
+         * Each region costs one more numbering-plan check for phone-shaped values only.
+         */
+        public Builder phoneRegions(Collection<String> regions) {
+            phoneRegions.clear();
+            for (String r : regions) {
+                phoneRegions.add(region("phoneRegions", r));
+            }
+            return this;
+        }
+
+        private static String region(String option, String region) {
+            String r = region == null ? "" : region.strip().toUpperCase(Locale.ROOT);
             if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(r)) {
                 throw new IllegalArgumentException(
-                        "Invalid defaultRegion: "
+                        "Invalid "
+                                + option
+                                + ": "
                                 + region
                                 + ". Use an ISO 3166-1 alpha-2 region code such as US, GB or DE.");
             }
-            this.defaultRegion = r;
-            return this;
+            return r;
         }
 
         /** The confidence from which {@code classesOf} reports a class; in (0, 1]. */

@@ -1,14 +1,16 @@
 package dev.sluice.policy.detect;
 
 /**
- * API tokens and other credentials. Three signals: a vendor prefix ({@code ghp_}, {@code xoxb-},
- * {@code sk_live_}, {@code AIza}, ...) before a long token; a generic token of 20-256 base64/base62
- * characters that mixes upper and lower case with digits or symbols, has short runs of lower-case
- * letters (random text does, camelCase words do not) and has a Shannon entropy of at least {@link
- * #minEntropy} bits per character; or any non-trivial value of a credential column ({@code
- * password}, {@code api_key}, {@code token}). Pure hex strings are hashes and ids far more often
- * than secrets, so they only count in a credential column. A fallback: values another detector
- * recognizes (a mixed-case IBAN, a JWT) are not also called tokens.
+ * API tokens and other credentials. By value alone only a vendor prefix ({@code ghp_}, {@code
+ * xoxb-}, {@code sk_live_}, {@code AIza}, ...) before a long token counts: a random-looking string
+ * is a digest, a base64 blob, an id (KSUID, nanoid, Firebase push id) far more often than a secret,
+ * and no value test tells them apart. A generic token — 20-256 base64/base62 characters that mix
+ * upper and lower case with digits or symbols, with short runs of lower-case letters (random text
+ * has them, camelCase words do not) and a Shannon entropy of at least {@link #minEntropy} bits per
+ * character — therefore only gets {@link #GENERIC_WITHOUT_CONTEXT}, below the default reporting
+ * threshold. In a credential column ({@code password}, {@code api_key}, {@code token}) any
+ * non-trivial value counts. A fallback: values another detector recognizes (a mixed-case IBAN, a
+ * JWT) are not also called tokens.
  */
 final class TokenDetector extends ValueDetector {
 
@@ -18,6 +20,12 @@ final class TokenDetector extends ValueDetector {
         "dop_v1_", "shpat_", "pypi-"
     };
     private static final String VENDOR_FIRST_CHARS = firstChars(VENDOR_PREFIXES);
+
+    /**
+     * The confidence of a high-entropy string without a credential column: listed, not reported.
+     */
+    static final double GENERIC_WITHOUT_CONTEXT = 0.3;
+
     private static final int MIN_LENGTH = 20;
     private static final int MAX_LENGTH = 256;
     private static final double MAX_MEAN_LOWER_RUN = 3.0;
@@ -68,7 +76,7 @@ final class TokenDetector extends ValueDetector {
                 || meanLowerRun(v) > MAX_MEAN_LOWER_RUN) {
             return 0;
         }
-        return entropy(v) >= minEntropy(v.length()) ? 0.8 : 0;
+        return entropy(v) >= minEntropy(v.length()) ? GENERIC_WITHOUT_CONTEXT : 0;
     }
 
     private static boolean vendorPrefixed(String v, ValueShape shape) {

@@ -186,18 +186,16 @@ public final class HiveMasker implements ValueMasker {
     }
 
     /**
-     * Masks a date: each of day, month and year is replaced unless set to {@link #KEEP}. Only
-     * {@link MaskRegion#ALL} masks dates (Hive documents DATE for {@code mask} only). A day beyond
-     * the end of the resulting month is clamped to its last day, where Hive fails the query.
+     * Masks a date: each of day, month and year is replaced unless set to {@link #KEEP}. Every
+     * region masks the whole date, as Hive's {@code mask_first_n}, {@code mask_last_n}, {@code
+     * mask_show_first_n} and {@code mask_show_last_n} do (they inherit {@code mask}'s date rule and
+     * ignore {@code charCount} for dates). A day beyond the end of the resulting month is clamped
+     * to its last day, where Hive fails the query.
      */
     @Override
     public LocalDate mask(LocalDate value) {
         if (value == null) {
             return null;
-        }
-        if (region != MaskRegion.ALL) {
-            throw new UnsupportedOperationException(
-                    region.hiveName() + " does not mask dates; use mask(date, ...)");
         }
         int y = year == KEEP ? value.getYear() : year;
         int m = month == KEEP ? value.getMonthValue() : month + 1;
@@ -252,7 +250,8 @@ public final class HiveMasker implements ValueMasker {
 
     /**
      * Builds a {@link HiveMasker}. Every setter rejects values that Hive would silently replace by
-     * its default, so that a typo in a masking expression fails instead of masking differently.
+     * its default, so that a typo in a masking expression fails instead of masking differently —
+     * except the two that Hive's own tests pass for "the default": numberChar -1 and dayValue 0.
      */
     public static final class Builder {
         private final MaskRegion region;
@@ -331,9 +330,12 @@ public final class HiveMasker implements ValueMasker {
             return this;
         }
 
-        /** Day of month 1–31 that replaces the day of dates, or {@link #KEEP}. */
+        /**
+         * Day of month 1–31 that replaces the day of dates, or {@link #KEEP}; 0 means the default
+         * day 1, as in Hive (whose own tests pass 0 and get day 1).
+         */
         public Builder day(int day) {
-            this.day = checkDateField("dayValue", day, 1, 31);
+            this.day = day == 0 ? DEFAULT_DAY : checkDateField("dayValue", day, 1, 31);
             return this;
         }
 
@@ -377,14 +379,13 @@ public final class HiveMasker implements ValueMasker {
         }
 
         private int checkDateField(String argument, int value, int min, int max) {
-            if (region != MaskRegion.ALL) {
-                throw new IllegalArgumentException(region.hiveName() + " has no " + argument);
-            }
             if (value != KEEP && (value < min || value > max)) {
                 throw new IllegalArgumentException(
                         "Invalid "
                                 + argument
-                                + " of mask: "
+                                + " of "
+                                + region.hiveName()
+                                + ": "
                                 + value
                                 + ". Use "
                                 + min

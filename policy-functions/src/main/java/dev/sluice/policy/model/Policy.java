@@ -28,6 +28,9 @@ public final class Policy {
     private final Map<String, Retention> retention;
     private final Map<String, Set<String>> subjects;
 
+    /** Set once by {@link PolicyLoader} before the policy is handed out; never changed after. */
+    private DetectionSettings detection = DetectionSettings.none();
+
     Policy(
             List<String> files,
             Map<String, Set<String>> classifications,
@@ -136,6 +139,15 @@ public final class Policy {
     /** Erasure subjects: the dataset columns that identify each kind of person. */
     public Map<String, Set<String>> subjects() {
         return subjects;
+    }
+
+    /** The {@code detection:} settings: national phone regions for the detectors. */
+    public DetectionSettings detection() {
+        return detection;
+    }
+
+    void detection(DetectionSettings detection) {
+        this.detection = detection;
     }
 
     private static Optional<TableMapping.Resolved> resolve(

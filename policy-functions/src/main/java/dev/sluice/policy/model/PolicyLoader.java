@@ -235,6 +235,9 @@ public final class PolicyLoader {
             return " Classes and class patterns are upper case with dots, e.g. PII.EMAIL or PII.*;"
                     + " zones and functions are plain names such as analytics or pseudonymize.";
         }
+        if (pointer.startsWith("/detection")) {
+            return " Write phone regions as upper-case ISO 3166-1 alpha-2 codes, e.g. GB or DE.";
+        }
         if (pointer.startsWith("/retention")) {
             return " Write keep as a count with a unit h, d or w, e.g. 400d.";
         }
@@ -345,6 +348,7 @@ public final class PolicyLoader {
         private final Map<String, Origin> regionOrigins = new HashMap<>();
         private final Map<String, Retention> retention = new LinkedHashMap<>();
         private final Map<String, Set<String>> subjects = new LinkedHashMap<>();
+        private final DetectionSettings.Composer detection = new DetectionSettings.Composer();
 
         Composer(List<PolicyProblem> problems) {
             this.problems = problems;
@@ -396,6 +400,7 @@ public final class PolicyLoader {
                                 regionOrigins.putIfAbsent(pattern, at);
                             });
             fields(root.path("retention")).forEach((dataset, r) -> addRetention(file, dataset, r));
+            detection.add(root.path("detection"), file::at, problems);
             fields(root.path("subjects"))
                     .forEach(
                             (subject, columns) -> {
@@ -546,17 +551,20 @@ public final class PolicyLoader {
         }
 
         Policy build(List<String> files) {
-            return new Policy(
-                    files,
-                    classifications,
-                    classificationOrigins,
-                    rules,
-                    teams,
-                    List.copyOf(sources.values()),
-                    List.copyOf(sinks.values()),
-                    regions,
-                    retention,
-                    subjects);
+            Policy policy =
+                    new Policy(
+                            files,
+                            classifications,
+                            classificationOrigins,
+                            rules,
+                            teams,
+                            List.copyOf(sources.values()),
+                            List.copyOf(sinks.values()),
+                            regions,
+                            retention,
+                            subjects);
+            policy.detection(detection.build());
+            return policy;
         }
 
         private static String text(JsonNode n, String field) {

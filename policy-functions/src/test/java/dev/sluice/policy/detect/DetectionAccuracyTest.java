@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +32,7 @@ class DetectionAccuracyTest {
         }
     }
 
-    private static final Map<SensitiveClass, int[]> counts = new EnumMap<>(SensitiveClass.class);
-    private static final Map<String, List<String>> errors = new TreeMap<>();
-    private static int sampleCount;
+    private static final AccuracyTally tally = new AccuracyTally();
 
     @BeforeAll
     static void measure() throws IOException {
@@ -44,84 +40,34 @@ class DetectionAccuracyTest {
         long started = System.nanoTime();
         List<LabeledCorpus.Sample> corpus = LabeledCorpus.generate(SEED, PER_CLASS);
         long generated = System.nanoTime();
-        sampleCount = corpus.size();
-        for (SensitiveClass c : SensitiveClass.values()) {
-            counts.put(c, new int[3]); // true positives, false positives, false negatives
-        }
         for (LabeledCorpus.Sample s : corpus) {
             Set<String> found = detector.classesOf(s.value(), ColumnContext.of(s.column()));
-            for (SensitiveClass c : SensitiveClass.values()) {
-                boolean expected = s.expected().contains(c.code());
-                boolean detected = found.contains(c.code());
-                int[] n = counts.get(c);
-                if (expected && detected) {
-                    n[0]++;
-                } else if (detected) {
-                    n[1]++;
-                    note("FP " + c.code(), s);
-                } else if (expected) {
-                    n[2]++;
-                    note("FN " + c.code(), s);
-                }
-            }
+            tally.add(s.expected(), found, s.source() + " [" + s.column() + "] " + s.value());
         }
         System.out.printf(
                 "generated in %d ms, detected in %d ms%n",
                 (generated - started) / 1_000_000, (System.nanoTime() - generated) / 1_000_000);
-        String table = table();
+        String table =
+                String.format(Locale.ROOT, "Corpus: %d samples, seed %d%n%n", tally.samples(), SEED)
+                        + tally.table();
         System.out.println(table);
-        errors.forEach((k, v) -> System.out.println(k + ": " + v));
+        tally.errors().forEach((k, v) -> System.out.println(k + ": " + v));
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "detection-accuracy.md"), table);
     }
 
-    private static void note(String key, LabeledCorpus.Sample s) {
-        List<String> list = errors.computeIfAbsent(key, k -> new ArrayList<>());
-        if (list.size() < 5) {
-            list.add(s.source() + " [" + s.column() + "] " + s.value().replace("\n", "\\n"));
-        }
-    }
-
-    private static String table() {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Corpus: %d samples, seed %d%n%n", sampleCount, SEED));
-        b.append("| class | positives | TP | FP | FN | precision | recall |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (SensitiveClass c : SensitiveClass.values()) {
-            int[] n = counts.get(c);
-            b.append(
-                    String.format(
-                            Locale.ROOT,
-                            "| %s | %d | %d | %d | %d | %.3f | %.3f |%n",
-                            c.code(),
-                            n[0] + n[2],
-                            n[0],
-                            n[1],
-                            n[2],
-                            precision(n),
-                            recall(n)));
-        }
-        return b.toString();
-    }
-
-    private static double precision(int[] n) {
-        return n[0] + n[1] == 0 ? 1 : (double) n[0] / (n[0] + n[1]);
-    }
-
-    private static double recall(int[] n) {
-        return n[0] + n[2] == 0 ? 1 : (double) n[0] / (n[0] + n[2]);
-    }
-
     @Test
     void everyClassIsInTheCorpus() {
-        assertThat(counts.values()).allSatisfy(n -> assertThat(n[0] + n[2]).isPositive());
+        for (SensitiveClass c : SensitiveClass.values()) {
+            assertThat(tally.positives(c)).as(c.code()).isPositive();
+        }
     }
 
     @Test
     void precisionPerClassMeetsItsFloor() {
         for (SensitiveClass c : SensitiveClass.values()) {
-            assertThat(precision(counts.get(c)))
-                    .as("precision of %s (errors: %s)", c.code(), errors.get("FP " + c.code()))
+            assertThat(tally.precision(c))
+                    .as("precision of %s (errors: %s)", c.code(), tally.errors("FP", c))
                     .isGreaterThanOrEqualTo(FLOORS.get(c)[0]);
         }
     }
@@ -129,8 +75,8 @@ class DetectionAccuracyTest {
     @Test
     void recallPerClassMeetsItsFloor() {
         for (SensitiveClass c : SensitiveClass.values()) {
-            assertThat(recall(counts.get(c)))
-                    .as("recall of %s (errors: %s)", c.code(), errors.get("FN " + c.code()))
+            assertThat(tally.recall(c))
+                    .as("recall of %s (errors: %s)", c.code(), tally.errors("FN", c))
                     .isGreaterThanOrEqualTo(FLOORS.get(c)[1]);
         }
     }

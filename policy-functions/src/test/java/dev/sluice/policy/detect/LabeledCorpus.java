@@ -168,7 +168,8 @@ final class LabeledCorpus {
                 () -> (random.nextBoolean() ? "AKIA" : "ASIA") + randomOf(BASE32, 16));
         add(n / 4, "SECRET.PRIVATE_KEY", NEUTRAL, "generated EC/RSA keys", this::privateKey);
         add(n, "SECRET.JWT", NEUTRAL, "signed JWTs with datafaker claims", this::jwt);
-        add(n, "SECRET.TOKEN", NEUTRAL, "random API tokens", this::token);
+        // generic tokens count only in a credential column: by value they are base64 blobs
+        add(n, "SECRET.TOKEN", "api_token", "random API tokens", this::token);
     }
 
     private void hardNegatives(int n) {

@@ -43,8 +43,6 @@ class ValueDetectorsTest {
                 "SECRET.AWS_ACCESS_KEY | ASIAY34FZKBOKMUTVV7A",
                 "SECRET.TOKEN | ghp_R2d2C3poBb8Lk0Qw9Zx7Vn5Mt3Ys1Ua4Ie6O",
                 "SECRET.TOKEN | xoxb-2048-1024-Zq8Xv2LpR7tZ0mKf3WnB9",
-                "SECRET.TOKEN | q8Xv2LpR7tZ0mKf3WnB9yHc4",
-                "SECRET.TOKEN | Kx9/Jd82+Qm4ZlP0vRt7Ys1B3nWc6Ue5Hq0aLg2E=",
                 "PII.ADDRESS | 1600 Pennsylvania Ave NW",
                 "PII.ADDRESS | 221B Baker Street",
             })
@@ -194,6 +192,9 @@ class ValueDetectorsTest {
                 "name | Jane Doe",
                 "CUSTOMER_NAME | José Álvarez",
                 "surname | d'Arcy",
+                "full_name | Marco Antonio de la Rosa Mora",
+                "name | Ludwig van Beethoven",
+                "surname | van der Berg",
             })
     void recognizesNamesInNameColumns(String columnName, String value) {
         assertThat(detector.classesOf(value, ColumnContext.of(columnName)))
@@ -210,6 +211,7 @@ class ValueDetectorsTest {
                 "last_name | 12345",
                 "product_name | Ergonomic Steel Chair",
                 "user_name | Jane Doe",
+                "full_name | Anna Maria Luisa Carla Sofia Bianchi",
             })
     void rejectsNonNames(String columnName, String value) {
         assertThat(detector.classesOf(value, ColumnContext.of(columnName)))
@@ -238,6 +240,55 @@ class ValueDetectorsTest {
         assertThat(column.weight(SensitiveClass.PII_ADDRESS)).isZero();
         assertThat(detector.classesOf("10.0.0.1", column)).containsExactly("NET.IPV4");
         assertThat(detector.classesOf("n/a", ColumnContext.of("address"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "q8Xv2LpR7tZ0mKf3WnB9yHc4",
+        "Kx9/Jd82+Qm4ZlP0vRt7Ys1B3nWc6Ue5Hq0aLg2E=",
+        // base64 digests (Content-MD5, SHA-256), a KSUID, a nanoid: random-looking, not secrets
+        "1B2M2Y8AsgTpgAmY7PhCfg==",
+        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        "0ujsswThIGTUYm2K8FjOOfXtY1K",
+        "V1StGXR8_Z5jdHi6B-myT"
+    })
+    void genericTokensNeedACredentialColumn(String value) {
+        assertThat(detector.classesOf(value)).isEmpty();
+        assertThat(detector.detect(value))
+                .allSatisfy(d -> assertThat(d.confidence()).isLessThan(0.5));
+        assertThat(detector.classesOf(value, ColumnContext.of("api_token")))
+                .containsExactly("SECRET.TOKEN");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "30569309025904", // Diners Club, 14 digits
+        "38520000023237",
+        "36227206271667",
+        "3056 930902 5904",
+        "5555555555554444", // Mastercard
+        "2223003122003222", // Mastercard 2-series
+        "6200000000000005", // UnionPay, 16 digits
+        "6205500000000000004", // UnionPay, 19 digits
+        "6759649826438453", // Maestro
+        "6799990100000000019",
+        "3530111333300000", // JCB
+        "6445644564456445", // Discover 644-649
+        "6500000000000002", // Discover 65
+        "378282246310005" // American Express
+    })
+    void recognizesPublishedTestCardsOfEveryScheme(String card) {
+        assertThat(detector.classesOf(card)).containsExactly("PCI.PAN");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "508126523608230", // IMEIs: 15 digits passing Luhn
+        "302850070566768",
+        "356938035643809"
+    })
+    void imeisAreNotCards(String imei) {
+        assertThat(detector.classesOf(imei)).isEmpty();
     }
 
     @Test

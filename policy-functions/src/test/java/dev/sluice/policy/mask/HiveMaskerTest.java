@@ -134,16 +134,40 @@ class HiveMaskerTest {
                         "Invalid charCount of mask_show_last_n: -1. Use a number of characters >= 0.");
         assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).number(10))
                 .hasMessageContaining("Invalid numberChar of mask: 10");
-        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).day(0))
-                .hasMessageContaining("Invalid dayValue of mask: 0");
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).day(32))
+                .hasMessageContaining("Invalid dayValue of mask: 32");
         assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).month(12))
                 .hasMessageContaining("Invalid monthValue of mask: 12");
         assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.ALL).upper(-2))
                 .hasMessageContaining("Invalid upperChar of mask: -2");
-        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.FIRST_N).day(1))
-                .hasMessageContaining("mask_first_n has no dayValue");
-        assertThatThrownBy(() -> HiveMasker.of(MaskRegion.LAST_N).mask(LocalDate.EPOCH))
-                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> HiveMasker.builder(MaskRegion.FIRST_N).day(-2))
+                .hasMessageContaining("Invalid dayValue of mask_first_n: -2");
+    }
+
+    @Test
+    void dayZeroMeansTheDefaultDayAsInHive() {
+        // udf_mask.q: mask(cast('2016-04-20' as date), -1, -1, -1, -1, -1, 0, 0, 0) = 0000-01-01
+        assertThat(date(0, 0, 0).mask(LocalDate.of(2016, 4, 20))).isEqualTo(LocalDate.of(0, 1, 1));
+        assertThat(date(0, -1, -1).mask(LocalDate.of(2016, 4, 20)))
+                .isEqualTo(LocalDate.of(2016, 4, 1));
+    }
+
+    @Test
+    void everyRegionMasksTheWholeDateAsHiveDoes() {
+        // udf_mask_{first,last,show_first,show_last}_n.q: (date '2016-04-20', 4, -1 x5, 0, 0, 0)
+        LocalDate date = LocalDate.of(2016, 4, 20);
+        for (MaskRegion region : MaskRegion.values()) {
+            HiveMasker byDefault = HiveMasker.of(region);
+            assertThat(byDefault.mask(date)).as("%s", region).isEqualTo(LocalDate.of(0, 1, 1));
+            HiveMasker.Builder b = HiveMasker.builder(region);
+            if (region.hasCharCount()) {
+                b.charCount(4);
+            }
+            HiveMasker hiveTest = b.number(-1).day(0).month(0).year(0).build();
+            assertThat(hiveTest.mask(date)).as("%s", region).isEqualTo(LocalDate.of(0, 1, 1));
+            HiveMasker keepYear = HiveMasker.builder(region).year(HiveMasker.KEEP).build();
+            assertThat(keepYear.mask(date)).as("%s", region).isEqualTo(LocalDate.of(2016, 1, 1));
+        }
     }
 
     @Test
