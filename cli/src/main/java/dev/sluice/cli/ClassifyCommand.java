@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gate.SourceScanner;
 import dev.sluice.policy.classify.ClassProposal;
+import dev.sluice.policy.classify.ClassifierOptions;
 import dev.sluice.policy.classify.ColumnClassifier;
+import dev.sluice.policy.detect.SensitiveDataDetector;
 import dev.sluice.policy.model.ClassificationFile;
 import dev.sluice.policy.model.PolicyException;
+import dev.sluice.policy.model.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -94,10 +97,39 @@ final class ClassifyCommand implements Callable<Integer> {
     Path out;
 
     @Option(
+            names = "--policy",
+            paramLabel = "PATH",
+            description =
+                    "Policy files or folders whose detection.phone_regions name the countries whose"
+                            + " national phone formats are recognized (default: sql/policy when it"
+                            + " exists).")
+    List<Path> policy = new ArrayList<>();
+
+    @Option(
             names = "--format",
             paramLabel = "FORMAT",
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format = Format.human;
+
+    /** The classifier, with the phone regions the policy declares (none: the default, US). */
+    private ColumnClassifier classifier() {
+        List<Path> paths = policy;
+        if (paths.isEmpty() && Files.isDirectory(Path.of("sql", "policy"))) {
+            paths = List.of(Path.of("sql", "policy"));
+        }
+        if (paths.isEmpty()) {
+            return ColumnClassifier.withDefaults();
+        }
+        List<String> regions;
+        try {
+            regions = PolicyLoader.load(paths).detection().phoneRegions();
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
+        return new ColumnClassifier(
+                SensitiveDataDetector.builder().phoneRegions(regions).build(),
+                ClassifierOptions.defaults());
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -121,7 +153,7 @@ final class ClassifyCommand implements Callable<Integer> {
             stderr.println("Scanning schema " + schema + " of " + redactUrl(jdbcUrl) + " ...");
             stderr.flush();
             columns =
-                    new SourceScanner(ColumnClassifier.withDefaults(), sample)
+                    new SourceScanner(classifier(), sample)
                             .scan(
                                     connection,
                                     schema,

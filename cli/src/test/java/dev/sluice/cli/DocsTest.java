@@ -144,7 +144,7 @@ class DocsTest {
                 String output = block.where() + "\n" + run.out() + run.err();
                 if (block.rejected()) {
                     assertThat(run.exitCode()).as(output).isEqualTo(ExitCodes.INVALID);
-                    assertThat(run.out() + run.err()).as(output).contains("REJECT");
+                    assertThat(run.out() + run.err()).as(output).contains("error: policy gate:");
                 } else {
                     assertThat(run.exitCode()).as(output).isEqualTo(ExitCodes.OK);
                     assertThat(run.out()).as(output).contains("policy gate: PASS");

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,14 +58,14 @@ class SubmitCommandITCase {
         }
     }
 
-    private static Path jobJar() throws IOException {
-        try (DirectoryStream<Path> jars =
-                Files.newDirectoryStream(Path.of("target"), "sluice-jobs-*.jar")) {
-            for (Path candidate : jars) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("No shaded job jar in target/: this test runs after `package`");
+    private static Path jobJar() {
+        String built = System.getProperty("sluice.jobJar");
+        assertThat(built).as("failsafe passes sluice.jobJar").isNotNull();
+        Path jar = Path.of(built);
+        assertThat(jar)
+                .as("the job jar of jobs/job-jar: this test runs after its `package`")
+                .isRegularFile();
+        return jar;
     }
 
     static Run sluice(String... args) {
