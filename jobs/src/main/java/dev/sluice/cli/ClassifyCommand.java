@@ -115,6 +115,7 @@ final class ClassifyCommand implements Callable<Integer> {
                         "Invalid --password-env: " + passwordEnv + " is not set. Export it first.");
             }
             props.setProperty("password", password);
+            OutputSecrets.current().add(password);
         }
         List<SourceScanner.ColumnReport> columns;
         try (Connection connection = DriverManager.getConnection(jdbcUrl, props)) {

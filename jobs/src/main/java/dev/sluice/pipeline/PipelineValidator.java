@@ -138,6 +138,21 @@ public final class PipelineValidator {
         return new FileReport(file.name(), PipelineLoader.Role.PIPELINE, metadata, problems, plan);
     }
 
+    /**
+     * The problems of a pipeline file itself, without planning it: header, syntax, variables, SET
+     * keys, statements out of place. What is left when a broken catalog makes planning pointless.
+     */
+    public List<SqlFileException> checkWithoutPlan(SourceText file) {
+        List<SqlFileException> problems = new ArrayList<>();
+        try {
+            PipelineMetadataParser.parse(file);
+        } catch (SqlFileException e) {
+            problems.add(PipelineLoader.redacted(e, variables));
+        }
+        PipelineLoader.bind(file, PipelineLoader.Role.PIPELINE, variables, problems);
+        return problems;
+    }
+
     private void runCollecting(
             TableEnvironment tEnv, BoundStatement statement, List<SqlFileException> problems) {
         try {
