@@ -63,6 +63,19 @@ public final class FlinkErrors {
 
     public static SqlFileException at(
             BoundStatement statement, Throwable error, Variables variables) {
+        return at(statement, error, variables, List.of());
+    }
+
+    /**
+     * Like {@link #at(BoundStatement, Throwable, Variables)}; when the statement does not show what
+     * the message names (an option of a table declared elsewhere), the {@code declarations} are
+     * searched for it, so a connector typo is reported at its option line.
+     */
+    public static SqlFileException at(
+            BoundStatement statement,
+            Throwable error,
+            Variables variables,
+            List<BoundStatement> declarations) {
         List<String> messages = messages(error);
         SourceLocation location = statement.location();
         for (String message : messages) {
@@ -76,9 +89,21 @@ public final class FlinkErrors {
             }
         }
         String summary = summary(messages);
+        BoundStatement shown = statement;
         if (location.equals(statement.location())) {
             // Flink gave no position: point at what the message names, if the statement has it
             SourceLocation named = named(statement, summary);
+            for (BoundStatement declaration : byNamedTableFirst(declarations, summary)) {
+                if (named != null) {
+                    break;
+                }
+                if (declaration.kind() == dev.sluice.sql.StatementKind.DDL) {
+                    named = option(declaration, summary);
+                    if (named != null) {
+                        shown = declaration;
+                    }
+                }
+            }
             if (named != null) {
                 location = named;
             }
@@ -92,7 +117,7 @@ public final class FlinkErrors {
         }
         return new SqlFileException(
                 location,
-                variables.redact(statement.excerpt(location)),
+                variables.redact(shown.excerpt(location)),
                 variables.redact(summary),
                 null);
     }
@@ -144,6 +169,49 @@ public final class FlinkErrors {
             if (at != null) {
                 return at;
             }
+        }
+        return null;
+    }
+
+    private static final Pattern TABLE_IN_MESSAGE = Pattern.compile("table '([^']+)'");
+
+    /**
+     * The declarations, latest first, those declaring the table a message names ("table
+     * 'default_catalog.staging.x'") before all others.
+     */
+    private static List<BoundStatement> byNamedTableFirst(
+            List<BoundStatement> declarations, String message) {
+        List<BoundStatement> ordered = new ArrayList<>(declarations);
+        java.util.Collections.reverse(ordered);
+        Matcher table = TABLE_IN_MESSAGE.matcher(message);
+        if (table.find()) {
+            String name = table.group(1);
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            Pattern declares =
+                    Pattern.compile(
+                            "(?is)^\\s*CREATE\\s+(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                                    + "[\\w.`]*?`?"
+                                    + Pattern.quote(last)
+                                    + "`?\\s*\\(");
+            ordered.sort(
+                    java.util.Comparator.comparingInt(
+                            d -> declares.matcher(d.sql()).find() ? 0 : 1));
+        }
+        return ordered;
+    }
+
+    /** The option (connector, format, unsupported key) a message names, in a declaration. */
+    private static SourceLocation option(BoundStatement declaration, String message) {
+        Matcher factory = FACTORY.matcher(message);
+        if (factory.find()) {
+            SourceLocation at = literal(declaration, factory.group(1), true);
+            if (at != null) {
+                return at;
+            }
+        }
+        Matcher unsupported = UNSUPPORTED.matcher(message);
+        if (unsupported.find()) {
+            return literal(declaration, unsupported.group(1).replaceAll("[.,;]+$", ""), false);
         }
         return null;
     }

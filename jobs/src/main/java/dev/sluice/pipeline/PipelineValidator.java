@@ -96,12 +96,14 @@ public final class PipelineValidator {
             config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, metadata.checkpointInterval());
         }
         // the catalog's own problems are reported by catalogReports(), not once per pipeline
+        List<BoundStatement> declarations = new ArrayList<>();
         for (SourceText catalogFile : catalogFiles) {
             BoundScript catalogScript =
                     PipelineLoader.bind(
                             catalogFile, PipelineLoader.Role.CATALOG, variables, new ArrayList<>());
             for (BoundStatement statement : catalogScript.statements()) {
                 runCollecting(tEnv, statement, new ArrayList<>());
+                declarations.add(statement);
             }
         }
 
@@ -116,10 +118,11 @@ public final class PipelineValidator {
                     inserts.addInsertSql(statement.sql());
                 } catch (RuntimeException e) {
                     allInsertsPlanned = false;
-                    problems.add(FlinkErrors.at(statement, e, variables));
+                    problems.add(FlinkErrors.at(statement, e, variables, declarations));
                 }
             } else {
                 runCollecting(tEnv, statement, problems);
+                declarations.add(statement);
             }
         }
         String plan = null;
@@ -129,7 +132,8 @@ public final class PipelineValidator {
                 String explained = inserts.explain();
                 plan = explain ? variables.redact(explained) : null;
             } catch (RuntimeException e) {
-                problems.add(FlinkErrors.at(script.statements().get(0), e, variables));
+                problems.add(
+                        FlinkErrors.at(script.statements().get(0), e, variables, declarations));
             }
         }
         problems.sort(

@@ -301,6 +301,16 @@ public final class SqlScriptParser {
         String message = firstLine(e.getMessage());
         String hint;
         int offset = source.offset(location.line(), location.column());
+        // "Encountered "= $"": the reference is a token or two further on the same line
+        int lineEnd = source.text().indexOf('\n', offset);
+        int dollar = source.text().indexOf("${", offset);
+        if (dollar > offset
+                && dollar - offset <= 3
+                && (lineEnd < 0 || dollar < lineEnd)
+                && source.text().substring(offset, dollar).matches("[=\\s<>!(,+-]*")) {
+            offset = dollar;
+            location = source.location(offset);
+        }
         if (source.text().startsWith("${", offset)) {
             int close = source.text().indexOf('}', offset);
             String reference = close < 0 ? "${" : source.text().substring(offset, close + 1);
