@@ -213,8 +213,14 @@ public final class FlinkErrors {
         if (unsupported.find()) {
             return literal(declaration, unsupported.group(1).replaceAll("[.,;]+$", ""), false);
         }
+        Matcher number = NOT_A_NUMBER.matcher(message);
+        if (number.find()) {
+            return literal(declaration, number.group(1), true);
+        }
         return null;
     }
+
+    private static final Pattern NOT_A_NUMBER = Pattern.compile("For input string: \"([^\"]*)\"");
 
     /** Names with an underscore or of the sluice module: words like "of" or "type" are not. */
     private static boolean isFunctionLike(String name) {
