@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                     + " the column classifier propose classes with confidence and reasons, and"
                     + " print them; with --out, merge them into a classification (policy) file"
                     + " without changing any column it already classifies.",
-            "Exit code 0 on success, 1 on a bad file or option, 3 when the database cannot be"
+            "Exit code 0 on success, 1 on a bad file or option value, 2 on wrong usage, 3 when the"
+                    + " database cannot be"
                     + " reached."
         })
 final class ClassifyCommand implements Callable<Integer> {

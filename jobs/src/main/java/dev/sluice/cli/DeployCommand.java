@@ -46,7 +46,9 @@ final class DeployCommand implements Runnable {
                 "Render the FlinkDeployment (application mode) or FlinkSessionJob (session mode)"
                         + " of a pipeline, from its metadata header and the overlay's settings.",
                 "Runs the installed pipeline checks (the policy gate) first and refuses a failing"
-                        + " pipeline."
+                        + " pipeline.",
+                "Exit code 0 rendered, 1 on invalid files or a failing check, 2 on wrong usage (an"
+                        + " unknown --mode or --overlay, a malformed --secret)."
             })
     static final class Render implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
