@@ -188,12 +188,16 @@ final class GateOptions {
             }
             GateReport report = decision.report();
             if (!report.passed()) {
+                SqlFileException ownerTypo =
+                        GateSummary.ownerTypo(
+                                loaded.file(), loaded.pipeline().metadata(), gate.policy());
                 throw new UserError(
                         "Refusing to "
                                 + action
                                 + " "
                                 + file
                                 + ": the policy gate rejects it.\n"
+                                + (ownerTypo == null ? "" : ownerTypo.describe() + "\n")
                                 + report.describe().stripTrailing()
                                 + "\n`sluice validate --fix "
                                 + file

@@ -258,6 +258,11 @@ final class ValidateCommand implements Callable<Integer> {
             return report;
         }
         List<SqlFileException> problems = new ArrayList<>();
+        SqlFileException ownerTypo =
+                GateSummary.ownerTypo(source, report.metadata(), gate.policy());
+        if (ownerTypo != null) {
+            problems.add(ownerTypo);
+        }
         for (Finding f : gateReport.findings()) {
             String line = f.describe();
             problems.add(

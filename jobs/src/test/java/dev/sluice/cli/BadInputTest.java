@@ -194,6 +194,10 @@ class BadInputTest {
                 policyFolder);
     }
 
+    static String[] gatedFile(Case.Files f, String file) {
+        return validate(f, file, "--policy", sql.resolve("policy").toString());
+    }
+
     static Case c(String name, int exit, List<String> expected, Setup setup) {
         return new Case(name, exit, expected, setup);
     }
@@ -382,6 +386,44 @@ class BadInputTest {
                                         "--policy",
                                         sql.resolve("policy").toString(),
                                         "--no-policy")));
+
+        cases.add(
+                c(
+                        "owner that is a typo of a team",
+                        1,
+                        List.of("p.sql:1:11", "Did you mean 'payments'?"),
+                        f ->
+                                gatedFile(
+                                        f,
+                                        f.write(
+                                                "p.sql",
+                                                replace(
+                                                        pay,
+                                                        "-- @owner payments",
+                                                        "-- @owner paymnets")))));
+        cases.add(
+                c(
+                        "a PASS over tables no source maps says what it did not check",
+                        0,
+                        List.of(
+                                "policy gate: PASS",
+                                "not checked: default_catalog.default_database.gen is read but"
+                                        + " no sources: entry maps it",
+                                "nothing to prove"),
+                        f ->
+                                gatedFile(
+                                        f,
+                                        f.write(
+                                                "p.sql",
+                                                "-- @owner payments\n-- @description d\n"
+                                                        + "CREATE TABLE gen (id BIGINT, email"
+                                                        + " STRING) WITH ('connector' ="
+                                                        + " 'datagen');\n"
+                                                        + "CREATE TABLE bh (id BIGINT, email"
+                                                        + " STRING) WITH ('connector' ="
+                                                        + " 'blackhole');\n"
+                                                        + "INSERT INTO bh SELECT id, email FROM"
+                                                        + " gen;\n"))));
 
         // --- SQL files ---
         cases.add(
