@@ -841,6 +841,32 @@ class BadInputTest {
                                     "--var",
                                     "ICEBERG_WAREHOUSE=" + f.dir().resolve("wh").toUri()
                                 }));
+        String typoSink =
+                "-- @owner payments\n-- @description d\n"
+                        + "CREATE TABLE bh (id BIGINT) WITH ('connector' = 'blakhole');\n"
+                        + "INSERT INTO bh SELECT id FROM staging.payments_cards;\n";
+        cases.add(
+                c(
+                        "run of a pipeline whose own table has a connector typo",
+                        1,
+                        List.of("p.sql" + at(typoSink, "'blakhole'"), "blakhole"),
+                        f ->
+                                new String[] {
+                                    "run",
+                                    f.write("p.sql", typoSink),
+                                    "--catalog",
+                                    sql.resolve("catalog").toString(),
+                                    "--policy",
+                                    sql.resolve("policy").toString(),
+                                    "--audit-log",
+                                    f.audit(),
+                                    "--var",
+                                    "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9",
+                                    "--var",
+                                    "ICEBERG_CATALOG_TYPE=hadoop",
+                                    "--var",
+                                    "ICEBERG_WAREHOUSE=" + f.dir().resolve("wh").toUri()
+                                }));
         cases.add(
                 c(
                         "run of a missing file",
