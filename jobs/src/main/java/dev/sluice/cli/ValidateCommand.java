@@ -130,8 +130,15 @@ final class ValidateCommand implements Callable<Integer> {
 
             List<SourceText> catalogSources = new ArrayList<>();
             List<FileReport> reports = new ArrayList<>();
+            List<FileReport> unreadableCatalog = new ArrayList<>();
             for (String spec : SqlFileArguments.catalogFiles(catalogFolder)) {
-                catalogSources.add(SqlFiles.read(spec));
+                try {
+                    catalogSources.add(SqlFiles.read(spec));
+                } catch (SqlFileException e) {
+                    unreadableCatalog.add(
+                            new FileReport(
+                                    spec, PipelineLoader.Role.CATALOG, null, List.of(e), null));
+                }
             }
             PipelineValidator validator = new PipelineValidator(catalogSources, variables);
             GateCheck gate = gateOptions.gate();
@@ -140,6 +147,7 @@ final class ValidateCommand implements Callable<Integer> {
                         .getErr()
                         .println(gateOptions.noGateNote("the policy gate is not run."));
             }
+            reports.addAll(unreadableCatalog);
             reports.addAll(validator.catalogReports());
             boolean catalogBroken = reports.stream().anyMatch(r -> !r.ok());
             for (Path argument : files) {

@@ -72,7 +72,18 @@ public final class PolicySources {
             }
             List<PolicyText> out = new ArrayList<>();
             for (Path file : PolicyLoader.expand(Path.of(spec))) {
-                out.add(new PolicyText(file.toString(), Files.readString(file)));
+                try {
+                    out.add(new PolicyText(file.toString(), Files.readString(file)));
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new PolicyException(
+                            List.of(
+                                    new PolicyProblem(
+                                            new dev.sluice.policy.model.Origin(
+                                                    file.toString(), 1, 1),
+                                            "",
+                                            "Not valid UTF-8 text. Save the policy file as"
+                                                    + " UTF-8.")));
+                }
             }
             return out;
         } catch (IOException | URISyntaxException e) {

@@ -716,6 +716,41 @@ class BadInputTest {
                                                 "'connector' = 'kafak'"))));
         cases.add(
                 c(
+                        "catalog file that is not UTF-8",
+                        1,
+                        List.of(
+                                "10_staging.sql:1:1",
+                                "Not valid UTF-8",
+                                "not checked (catalog error above)"),
+                        f -> {
+                            Path folder = f.dir().resolve("catalog");
+                            Files.createDirectories(folder);
+                            Files.write(
+                                    folder.resolve("10_staging.sql"),
+                                    new byte[] {'-', '-', ' ', (byte) 0xC3, 0x28});
+                            Files.copy(
+                                    sql.resolve("catalog/20_warehouse.sql"),
+                                    folder.resolve("20_warehouse.sql"));
+                            return validate(
+                                    f,
+                                    sql.resolve("pipelines/payments/payments_to_warehouse.sql")
+                                            .toString(),
+                                    "--catalog",
+                                    folder.toString());
+                        }));
+        cases.add(
+                c(
+                        "policy file that is not UTF-8",
+                        1,
+                        List.of("bad.yaml:1:1", "Not valid UTF-8"),
+                        f ->
+                                gated(
+                                        f,
+                                        f.writeBytes(
+                                                "latin1/bad.yaml",
+                                                new byte[] {'#', ' ', (byte) 0xE9, '\n'}))));
+        cases.add(
+                c(
                         "--catalog missing",
                         2,
                         List.of("Invalid --catalog"),

@@ -17,16 +17,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutations of the shipped {@code sql/} files (truncation, deleted and duplicated lines, swapped
- * tokens, inserted characters that open strings, comments and references, random bytes), each
- * validated with the shipped policy: every outcome must be exit 0, 1 or 2, a problem must be
- * located ({@code file:line:col: error:}), and nothing may reach an internal error or print a stack
- * trace. Seeded, and bounded in count, so a failure can be replayed.
+ * Mutations of the shipped {@code sql/} files, pipelines, catalog and policy (truncation, deleted
+ * and duplicated lines, swapped tokens, inserted characters that open strings, comments and
+ * references, random bytes), each validated with the catalog and policy: every outcome must be exit
+ * 0, 1 or 2, a problem must be located ({@code file:line:col: error:}), and nothing may reach an
+ * internal error or print a stack trace. Seeded, and bounded in count, so a failure can be
+ * replayed.
  */
 class SqlFuzzTest {
     private static final long SEED = 20261206L;
-    private static final int MUTATIONS = 80;
-    private static final Pattern LOCATED = Pattern.compile("\\.(sql|yaml):\\d+:\\d+: (error: )?");
+    private static final int MUTATIONS = 60;
+
+    /** A problem at its place; a policy-wide one (no source mapped) names its files. */
+    private static final Pattern LOCATED = Pattern.compile("\\.(sql|yaml):\\d+:\\d+: |\\.yaml: ");
+
     private static final Pattern STACK_FRAME = Pattern.compile("\\n\\s+at [a-z]+\\.[\\w.$]+\\(");
     private static final String[] INSERTS = {
         "'",
@@ -69,12 +73,18 @@ class SqlFuzzTest {
         Path shipped = Path.of("..", "sql");
         List<Source> sources = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(shipped)) {
-            for (Path p : walk.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
-                sources.add(
-                        new Source(
-                                p.toString().contains("catalog") ? "catalog" : "pipeline",
-                                p,
-                                Files.readString(p)));
+            for (Path p :
+                    walk.filter(
+                                    p ->
+                                            p.toString().endsWith(".sql")
+                                                    || p.toString().endsWith(".yaml"))
+                            .sorted()
+                            .toList()) {
+                String role =
+                        p.toString().endsWith(".yaml")
+                                ? "policy"
+                                : p.toString().contains("catalog") ? "catalog" : "pipeline";
+                sources.add(new Source(role, p, Files.readString(p)));
             }
         }
         Random random = new Random(SEED);
@@ -85,8 +95,21 @@ class SqlFuzzTest {
             Mutation mutation = mutate(source.text(), random);
             Path dir = Files.createDirectories(temp.resolve("m" + i));
             Path catalog = shipped.resolve("catalog");
-            Path file;
-            if (source.role().equals("catalog")) {
+            Path policy = shipped.resolve("policy");
+            Path file = shipped.resolve("pipelines/payments/payments_to_warehouse.sql");
+            if (source.role().equals("policy")) {
+                policy = Files.createDirectories(dir.resolve("policy"));
+                for (Source s : sources) {
+                    if (s.role().equals("policy")) {
+                        Path target = policy.resolve(s.path().getFileName());
+                        if (s == source) {
+                            Files.write(target, mutation.bytes());
+                        } else {
+                            Files.writeString(target, s.text());
+                        }
+                    }
+                }
+            } else if (source.role().equals("catalog")) {
                 catalog = Files.createDirectories(dir.resolve("catalog"));
                 for (Source s : sources) {
                     if (s.role().equals("catalog")) {
@@ -98,7 +121,6 @@ class SqlFuzzTest {
                         }
                     }
                 }
-                file = shipped.resolve("pipelines/payments/payments_to_warehouse.sql");
             } else {
                 file = dir.resolve(source.path().getFileName());
                 Files.write(file, mutation.bytes());
@@ -115,7 +137,7 @@ class SqlFuzzTest {
                             "--catalog",
                             catalog.toString(),
                             "--policy",
-                            shipped.resolve("policy").toString(),
+                            policy.toString(),
                             "--audit-log",
                             dir.resolve("audit.jsonl").toString(),
                             "--var",

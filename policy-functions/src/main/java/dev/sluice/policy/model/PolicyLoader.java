@@ -71,6 +71,14 @@ public final class PolicyLoader {
                             new PolicyText(
                                     file.toString(),
                                     Files.readString(file, StandardCharsets.UTF_8)));
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new PolicyException(
+                            List.of(
+                                    new PolicyProblem(
+                                            new Origin(file.toString(), 1, 1),
+                                            "",
+                                            "Not valid UTF-8 text. Save the policy file as"
+                                                    + " UTF-8.")));
                 } catch (IOException e) {
                     throw new PolicyException(
                             List.of(
