@@ -371,8 +371,8 @@ public final class PolicyValidator {
     /**
      * Problems of {@code sources:} table patterns that match none of {@code tables} (qualified
      * {@code catalog.database.table} names) while being a near miss of one: a typo that leaves the
-     * real tables unmapped. Patterns far from every table may name tables other pipelines declare;
-     * they are returned by {@link #unmatchedSourcePatterns} for a note.
+     * real tables unmapped. Patterns far from every table may name tables other pipelines declare,
+     * so they are not problems here.
      */
     public static List<PolicyProblem> unmatchedSources(Policy policy, Collection<String> tables) {
         List<PolicyProblem> out = new ArrayList<>();
@@ -396,14 +396,6 @@ public final class PolicyValidator {
             }
         }
         return out;
-    }
-
-    /** The {@code sources:} patterns that match none of {@code tables}. */
-    public static List<TableMapping> unmatchedSourcePatterns(
-            Policy policy, Collection<String> tables) {
-        return policy.sources().stream()
-                .filter(m -> tables.stream().noneMatch(m::matches))
-                .toList();
     }
 
     /**
