@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
             "List the policy gate's decisions from the audit log, newest last: pipeline, content"
                     + " hash, owner, decision, rule ids, findings, where and when it was decided.",
-            "Exit code 0 (also when nothing matches), 1 on an unreadable log or bad option."
+            "Exit code 0 (also when nothing matches), 1 on a missing or unreadable log, 2 on"
+                    + " wrong usage (an unknown --decision, a bad --since)."
         })
 final class AuditCommand implements Callable<Integer> {
     private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
@@ -73,6 +74,14 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AuditLog audit = new AuditLog(log != null ? log : AuditLog.fromEnvironment().file(), null);
+        if (!java.nio.file.Files.isRegularFile(audit.file())) {
+            throw new UserError(
+                    "No audit log at "
+                            + audit.file()
+                            + ": no gate decision was recorded there. Give the log with --log FILE"
+                            + " (or $SLUICE_AUDIT_LOG), as written by validate, run, submit or"
+                            + " deploy --audit-log.");
+        }
         Instant from = since == null ? null : parseSince(since, Instant.now());
         String wanted = decision == null ? null : parseDecision(decision);
         List<JsonNode> records;
@@ -156,7 +165,10 @@ final class AuditCommand implements Callable<Integer> {
     static String parseDecision(String text) {
         String d = text.toUpperCase(Locale.ROOT);
         if (!d.equals("PASS") && !d.equals("REJECT")) {
-            throw new UserError("Invalid --decision: '" + text + "'. Use PASS or REJECT.");
+            throw new UserError(
+                    "Invalid --decision: '" + text + "'. Use PASS or REJECT.",
+                    ExitCodes.USAGE,
+                    null);
         }
         return d;
     }
@@ -182,7 +194,9 @@ final class AuditCommand implements Callable<Integer> {
                     "Invalid --since: '"
                             + text
                             + "'. Use an instant such as 2026-11-25T06:00:00Z or an age such as"
-                            + " 24h or 7d.");
+                            + " 24h or 7d.",
+                    ExitCodes.USAGE,
+                    null);
         }
     }
 }

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
                     + " the column classifier propose classes with confidence and reasons, and"
                     + " print them; with --out, merge them into a classification (policy) file"
                     + " without changing any column it already classifies.",
-            "Exit code 0 on success, 1 on a bad file or option, 3 when the database cannot be"
+            "Exit code 0 on success, 1 on a bad file or option value, 2 on wrong usage, 3 when the"
+                    + " database cannot be"
                     + " reached."
         })
 final class ClassifyCommand implements Callable<Integer> {
@@ -147,6 +148,7 @@ final class ClassifyCommand implements Callable<Integer> {
                         "Invalid --password-env: " + passwordEnv + " is not set. Export it first.");
             }
             props.setProperty("password", password);
+            OutputSecrets.current().add(password);
         }
         List<SourceScanner.ColumnReport> columns;
         try (Connection connection = DriverManager.getConnection(jdbcUrl, props)) {

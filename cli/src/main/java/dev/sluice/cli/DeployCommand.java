@@ -46,7 +46,9 @@ final class DeployCommand implements Runnable {
                 "Render the FlinkDeployment (application mode) or FlinkSessionJob (session mode)"
                         + " of a pipeline, from its metadata header and the overlay's settings.",
                 "Runs the installed pipeline checks (the policy gate) first and refuses a failing"
-                        + " pipeline."
+                        + " pipeline.",
+                "Exit code 0 rendered, 1 on invalid files or a failing check, 2 on wrong usage (an"
+                        + " unknown --mode or --overlay, a malformed --secret)."
             })
     static final class Render implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -121,17 +123,37 @@ final class DeployCommand implements Runnable {
                                     : "Missing required parameter: 'FILE'.");
                 }
                 DeployMode deployMode = parseMode(mode);
+                DeployProfile profile;
+                try {
+                    profile = DeployProfile.named(overlay);
+                } catch (DeployRenderException e) {
+                    throw new UserError(e.getMessage(), ExitCodes.USAGE, null);
+                }
                 ManifestRenderer renderer =
-                        ManifestRenderer.create(
-                                DeployProfile.named(overlay), imageRepository, imageTag);
+                        ManifestRenderer.create(profile, imageRepository, imageTag);
                 List<ObjectNode> objects;
                 if (sessionCluster) {
                     objects = List.of(renderer.sessionCluster());
                 } else {
-                    List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
+                    List<SecretRef> bindings;
+                    try {
+                        bindings = secrets.stream().map(SecretRef::parse).toList();
+                    } catch (DeployRenderException e) {
+                        throw new UserError(e.getMessage(), ExitCodes.USAGE, null);
+                    }
+                    // a declared secret's value never shows, wherever an error quotes it
+                    for (SecretRef binding : bindings) {
+                        OutputSecrets.current().add(System.getenv(binding.variable()));
+                    }
                     PipelineDeployment pipeline = PipelineSource.read(file);
                     pipeline = pipeline.withSecrets(pipeline.variables(), bindings);
-                    pipeline = runChecks(pipeline, stderr);
+                    pipeline =
+                            runChecks(
+                                    pipeline,
+                                    bindings.stream()
+                                            .map(SecretRef::variable)
+                                            .collect(java.util.stream.Collectors.toSet()),
+                                    stderr);
                     objects = renderer.render(pipeline, deployMode);
                 }
                 if (out == null) {
@@ -150,7 +172,10 @@ final class DeployCommand implements Runnable {
             }
         }
 
-        private PipelineDeployment runChecks(PipelineDeployment pipeline, PrintWriter stderr) {
+        private PipelineDeployment runChecks(
+                PipelineDeployment pipeline,
+                java.util.Set<String> secretVariables,
+                PrintWriter stderr) {
             List<PipelineCheck> installed = checks.get();
             if (installed.isEmpty()) {
                 stderr.println(
@@ -162,7 +187,7 @@ final class DeployCommand implements Runnable {
             List<String> problems = new ArrayList<>();
             TreeSet<String> classes = new TreeSet<>();
             for (PipelineCheck check : installed) {
-                PipelineCheck.Verdict verdict = check.check(file);
+                PipelineCheck.Verdict verdict = check.check(file, secretVariables);
                 verdict.problems().forEach(p -> problems.add(check.name() + ": " + p));
                 classes.addAll(verdict.classifications());
             }
@@ -180,8 +205,10 @@ final class DeployCommand implements Runnable {
             try {
                 return DeployMode.valueOf(text.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new DeployRenderException(
-                        "Invalid --mode: '" + text + "'. Use application or session.");
+                throw new UserError(
+                        "Invalid --mode: '" + text + "'. Use application or session.",
+                        ExitCodes.USAGE,
+                        null);
             }
         }
     }

@@ -7,8 +7,10 @@ import dev.sluice.gate.GateReport;
 import dev.sluice.gate.PolicySources;
 import dev.sluice.policy.model.PolicyException;
 import dev.sluice.sql.Pipeline;
+import dev.sluice.sql.PipelineException;
 import dev.sluice.sql.PipelineLoader;
 import dev.sluice.sql.SourceText;
+import dev.sluice.sql.SqlFileException;
 import dev.sluice.sql.Variables;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +32,13 @@ final class GateOptions {
     List<String> policy = new ArrayList<>();
 
     @Option(
+            names = "--no-policy",
+            description =
+                    "Run without the policy gate (say so deliberately: without it nothing checks"
+                            + " what the pipeline writes).")
+    boolean noPolicy;
+
+    @Option(
             names = "--audit-log",
             paramLabel = "FILE",
             description =
@@ -47,7 +56,28 @@ final class GateOptions {
 
     /** The policy specs, or empty when none is given and sql/policy does not exist. */
     List<String> policySpecs() {
+        if (noPolicy) {
+            if (!policy.isEmpty()) {
+                throw new UserError(
+                        "--no-policy and --policy contradict each other. Give one of them.",
+                        ExitCodes.USAGE,
+                        null);
+            }
+            return List.of();
+        }
         if (!policy.isEmpty()) {
+            for (String spec : policy) {
+                if (!spec.startsWith(PolicySources.CLASSPATH_PREFIX)
+                        && !Files.exists(Path.of(spec))) {
+                    throw new UserError(
+                            "Invalid --policy: "
+                                    + spec
+                                    + " does not exist. Give a policy file or a folder of *.yaml"
+                                    + " files, e.g. --policy sql/policy.",
+                            ExitCodes.USAGE,
+                            null);
+                }
+            }
             return policy;
         }
         return Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))
@@ -78,6 +108,13 @@ final class GateOptions {
         } catch (PolicyException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /** The note for a run without gate: deliberate (--no-policy) or for want of a policy. */
+    String noGateNote(String what) {
+        return noPolicy
+                ? "note: --no-policy: " + what
+                : "note: no policy (sql/policy or --policy): " + what;
     }
 
     /**
@@ -115,29 +152,61 @@ final class GateOptions {
         GateCheck gate = gate();
         if (gate == null) {
             err.println(
-                    "note: no policy (sql/policy or --policy): the pipeline goes unchecked to "
-                            + action
-                            + "; a pipeline job on a cluster still checks itself at start-up.");
+                    noGateNote(
+                            "the pipeline goes unchecked to "
+                                    + action
+                                    + "; a pipeline job on a cluster still checks itself at"
+                                    + " start-up."));
             return;
         }
         Path warehouse = Files.createTempDirectory("sluice-gate-warehouse");
         try {
-            GateReport report =
-                    gate.check(
-                            offline(loaded.catalog(), loaded.file(), variables, warehouse), action);
+            GateCheck.Decision decision;
+            try {
+                decision =
+                        gate.decide(
+                                offline(loaded.catalog(), loaded.file(), variables, warehouse),
+                                action);
+            } catch (SqlFileException e) {
+                throw new UserError(
+                        "Refusing to "
+                                + action
+                                + " "
+                                + file
+                                + ": the policy gate cannot plan it.\n"
+                                + e.describe());
+            } catch (PipelineException e) {
+                throw new UserError(
+                        "Refusing to "
+                                + action
+                                + " "
+                                + file
+                                + ": the policy gate cannot plan it.\n"
+                                + e.getMessage());
+            } catch (PolicyException e) {
+                throw new UserError(e.getMessage());
+            }
+            GateReport report = decision.report();
             if (!report.passed()) {
+                SqlFileException ownerTypo =
+                        GateSummary.ownerTypo(
+                                loaded.file(), loaded.pipeline().metadata(), gate.policy());
                 throw new UserError(
                         "Refusing to "
                                 + action
                                 + " "
                                 + file
                                 + ": the policy gate rejects it.\n"
+                                + (ownerTypo == null ? "" : ownerTypo.describe() + "\n")
                                 + report.describe().stripTrailing()
                                 + "\n`sluice validate --fix "
                                 + file
                                 + "` proposes a rewrite.");
             }
             out.println(report.describe().stripTrailing());
+            for (String line : GateSummary.notChecked(decision, gate.policy())) {
+                out.println("  " + line);
+            }
         } finally {
             try (var walk = Files.walk(warehouse)) {
                 for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {

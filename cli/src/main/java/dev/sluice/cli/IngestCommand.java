@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.ingest.IngestJob;
+import dev.sluice.ingest.IngestOptions;
 import dev.sluice.ingest.IngestPreflight;
 import dev.sluice.ingest.IngestSetupException;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,8 +43,9 @@ import picocli.CommandLine.Spec;
                     + " environment variable named by postgres.password-env.",
             "Ctrl-C stops the job with a savepoint under --work-dir; the next run resumes from the"
                     + " newest one there (no new snapshot).",
-            "Exit codes: 0 ok or stopped, 1 invalid configuration, 3 database or Kafka unreachable"
-                    + " or not ready."
+            "Exit codes: 0 ok or stopped, 1 invalid configuration, 2 wrong usage (an unknown"
+                    + " --set key, a missing --config file), 3 database or Kafka unreachable or not"
+                    + " ready."
         })
 final class IngestCommand implements Callable<Integer> {
 
@@ -161,12 +164,66 @@ final class IngestCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Every option key of the ingest job (IngestOptions' ConfigOption constants). */
+    static java.util.Set<String> knownKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field field : IngestOptions.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
+                    && ConfigOption.class.isAssignableFrom(field.getType())) {
+                try {
+                    keys.add(((ConfigOption<?>) field.get(null)).key());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("Cannot read " + field, e);
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static String unknownKey(String key, String where, java.util.Set<String> known) {
+        return "Unknown ingest option '"
+                + key
+                + "' ("
+                + where
+                + ")."
+                + dev.sluice.policy.model.DidYouMean.hint(key, known)
+                + (key.toLowerCase(java.util.Locale.ROOT).contains("password")
+                        ? " The password is never an option: put it in the environment variable"
+                                + " named by postgres.password-env (default"
+                                + " SLUICE_POSTGRES_PASSWORD)."
+                        : "")
+                + " Known options: "
+                + String.join(", ", known)
+                + ".";
+    }
+
     private IngestConfig config() {
+        java.util.Set<String> known = knownKeys();
+        for (String key : settings.keySet()) {
+            if (!known.contains(key)) {
+                throw new UserError(unknownKey(key, "--set", known), ExitCodes.USAGE, null);
+            }
+        }
+        // a value given for an option is never a secret, but one may be pasted by mistake
+        settings.forEach(
+                (key, value) -> {
+                    if (key.matches("(?i).*(password|secret|token).*")) {
+                        OutputSecrets.current().add(value);
+                    }
+                });
         Properties properties = new Properties();
         if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new UserError(
+                        "Invalid --config: "
+                                + configFile
+                                + " does not exist. Give a properties file of ingest options.",
+                        ExitCodes.USAGE,
+                        null);
+            }
             try (InputStream in = Files.newInputStream(configFile)) {
                 properties.load(in);
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 throw new UserError(
                         "Cannot read --config "
                                 + configFile
@@ -175,9 +232,19 @@ final class IngestCommand implements Callable<Integer> {
                                 + ". Give a readable properties file.");
             }
         }
+        for (String key : properties.stringPropertyNames()) {
+            if (!known.contains(key)) {
+                throw new UserError(unknownKey(key, "in " + configFile, known));
+            }
+        }
         properties.putAll(settings);
         Map<String, String> options = new LinkedHashMap<>();
         properties.forEach((key, value) -> options.put(key.toString(), value.toString()));
+        String passwordEnv =
+                options.getOrDefault(
+                        IngestOptions.POSTGRES_PASSWORD_ENV.key(),
+                        IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue());
+        OutputSecrets.current().add(System.getenv(passwordEnv));
         try {
             return IngestConfig.from(Configuration.fromMap(options));
         } catch (IllegalArgumentException e) {

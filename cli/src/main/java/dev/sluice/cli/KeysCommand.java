@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             "Make and inspect keyset files: the named keys of pseudonymize and"
                     + " encrypt/decrypt_deterministic, encrypted with a master key that is read"
                     + " from an environment variable.",
-            "Exit code 0 on success, 1 when the file, a key name or the master key is wrong."
+            "Exit code 0 on success, 1 when the file, a key name or the master key is wrong, 2"
+                    + " on wrong usage."
         },
         subcommands = {
             KeysCommand.NewMasterKey.class,

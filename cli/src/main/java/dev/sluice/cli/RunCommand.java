@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                     + " Endpoints (Kafka, Iceberg catalog, databases) come from variables.",
             "Ctrl-C stops the job with a savepoint (resume it with --from-savepoint), or cancels"
                     + " it when no savepoint can be taken. Exit code 0 when the job finished or was"
-                    + " stopped, 1 on invalid files or a failed job, 3 when the cluster cannot start."
+                    + " stopped, 1 on invalid files, a policy the gate refuses or a failed job, 2 on wrong"
+                    + " usage, 3 when the cluster cannot start."
         })
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;

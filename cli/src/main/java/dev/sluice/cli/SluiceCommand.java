@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,17 +48,36 @@ public final class SluiceCommand implements Runnable {
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new SluiceCommand());
         commandLine.setExecutionExceptionHandler(new UserErrorHandler());
-        if (out != null) {
-            commandLine.setOut(out);
+        // everything printed passes the secrets the command learns of, and URL/JAAS credentials
+        OutputSecrets secrets = new OutputSecrets();
+        commandLine.setOut(
+                new PrintWriter(
+                        secrets.redacting(
+                                out != null
+                                        ? out
+                                        : new OutputStreamWriter(
+                                                System.out, Charset.defaultCharset())),
+                        true));
+        commandLine.setErr(
+                new PrintWriter(
+                        secrets.redacting(
+                                err != null
+                                        ? err
+                                        : new OutputStreamWriter(
+                                                System.err, Charset.defaultCharset())),
+                        true));
+        OutputSecrets.install(secrets);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            OutputSecrets.install(null);
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
         }
-        if (err != null) {
-            commandLine.setErr(err);
-        }
-        return commandLine.execute(args);
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

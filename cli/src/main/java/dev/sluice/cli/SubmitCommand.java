@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
             "Only the non-secret variables the files use are sent; secret ones must be set in the"
                     + " cluster's environment (program arguments are visible in the web UI).",
             "Exit code 0 when submitted (with --wait: when the job finished), 1 on invalid files,"
-                    + " a refused submission or a failed job, 3 when the cluster cannot be reached."
+                    + " a refused submission or a failed job, 2 on wrong usage, 3 when the cluster cannot be"
+                    + " reached."
         })
 final class SubmitCommand implements Callable<Integer> {
     private static final Pattern REFERENCE =

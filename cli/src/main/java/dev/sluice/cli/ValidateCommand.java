@@ -6,9 +6,13 @@ import dev.sluice.gate.AuditLog;
 import dev.sluice.gate.Finding;
 import dev.sluice.gate.GateCheck;
 import dev.sluice.gate.GateReport;
+import dev.sluice.policy.model.PolicyException;
+import dev.sluice.policy.model.PolicyProblem;
+import dev.sluice.sql.PipelineException;
 import dev.sluice.sql.PipelineLoader;
 import dev.sluice.sql.PipelineValidator;
 import dev.sluice.sql.PipelineValidator.FileReport;
+import dev.sluice.sql.SourceLocation;
 import dev.sluice.sql.SourceText;
 import dev.sluice.sql.SqlFileException;
 import dev.sluice.sql.SqlFiles;
@@ -98,6 +102,15 @@ final class ValidateCommand implements Callable<Integer> {
 
     private final List<String> fixes = new ArrayList<>();
 
+    /** Pipelines not checked because the catalog they build on is broken. */
+    private final java.util.Set<String> notChecked = new java.util.LinkedHashSet<>();
+
+    /** Lines of what the gate did not prove, by file, printed under its PASS. */
+    private final Map<String, List<String>> gateNotes = new LinkedHashMap<>();
+
+    /** Policy problems found while gating, reported with the first pipeline only. */
+    private final java.util.Set<String> policyProblemsReported = new java.util.HashSet<>();
+
     @Override
     public Integer call() throws IOException {
         Path catalogFolder = SqlFileArguments.catalogFolder(catalog);
@@ -116,19 +129,44 @@ final class ValidateCommand implements Callable<Integer> {
 
             List<SourceText> catalogSources = new ArrayList<>();
             List<FileReport> reports = new ArrayList<>();
+            List<FileReport> unreadableCatalog = new ArrayList<>();
             for (String spec : SqlFileArguments.catalogFiles(catalogFolder)) {
-                catalogSources.add(SqlFiles.read(spec));
+                try {
+                    catalogSources.add(SqlFiles.read(spec));
+                } catch (SqlFileException e) {
+                    unreadableCatalog.add(
+                            new FileReport(
+                                    spec, PipelineLoader.Role.CATALOG, null, List.of(e), null));
+                }
             }
             PipelineValidator validator = new PipelineValidator(catalogSources, variables);
             GateCheck gate = gateOptions.gate();
             if (gate == null) {
                 spec.commandLine()
                         .getErr()
-                        .println(
-                                "note: no policy (sql/policy or --policy): the policy gate is not"
-                                        + " run.");
+                        .println(gateOptions.noGateNote("the policy gate is not run."));
             }
+            reports.addAll(unreadableCatalog);
             reports.addAll(validator.catalogReports());
+            boolean catalogBroken = reports.stream().anyMatch(r -> !r.ok());
+            for (Path argument : files) {
+                if (Files.isDirectory(argument)
+                        && SqlFileArguments.expand(List.of(argument)).isEmpty()) {
+                    reports.add(
+                            new FileReport(
+                                    argument.toString(),
+                                    PipelineLoader.Role.PIPELINE,
+                                    null,
+                                    List.of(
+                                            new SqlFileException(
+                                                    new SourceLocation(argument.toString(), 1, 1),
+                                                    "",
+                                                    "No .sql file in this folder, so nothing was"
+                                                            + " checked. Give pipeline files or"
+                                                            + " a folder holding them.")),
+                                    null));
+                }
+            }
             for (Path file : arguments) {
                 if (SqlFileArguments.isInside(file, catalogFolder)) {
                     continue; // reported with the catalog
@@ -147,7 +185,25 @@ final class ValidateCommand implements Callable<Integer> {
                     continue;
                 }
                 FileReport report = validator.validate(source, explain);
-                if (gate != null && report.ok() && report.metadata() != null) {
+                if (catalogBroken) {
+                    // what fails only because of the catalog is not the pipeline's own problem
+                    List<SqlFileException> own =
+                            report.ok() ? List.of() : validator.checkWithoutPlan(source);
+                    if (own.isEmpty()) {
+                        notChecked.add(report.file());
+                        report =
+                                new FileReport(
+                                        report.file(),
+                                        report.role(),
+                                        report.metadata(),
+                                        List.of(),
+                                        null);
+                    } else {
+                        report =
+                                new FileReport(
+                                        report.file(), report.role(), report.metadata(), own, null);
+                    }
+                } else if (gate != null && report.ok() && report.metadata() != null) {
                     report = gated(gate, report, catalogSources, source, variables);
                 }
                 reports.add(report);
@@ -158,7 +214,9 @@ final class ValidateCommand implements Callable<Integer> {
                 fixes.forEach(out::print);
                 out.flush();
             }
-            return reports.stream().allMatch(FileReport::ok) ? ExitCodes.OK : ExitCodes.INVALID;
+            return reports.stream().allMatch(FileReport::ok) && notChecked.isEmpty()
+                    ? ExitCodes.OK
+                    : ExitCodes.INVALID;
         } finally {
             deleteRecursively(warehouse);
         }
@@ -177,13 +235,41 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (SqlFileException e) {
             return new FileReport(
                     report.file(), report.role(), report.metadata(), List.of(e), report.plan());
+        } catch (PipelineException e) {
+            return new FileReport(
+                    report.file(), report.role(), report.metadata(), e.problems(), report.plan());
+        } catch (PolicyException e) {
+            List<SqlFileException> problems = new ArrayList<>();
+            for (PolicyProblem p : e.problems()) {
+                if (policyProblemsReported.add(p.toString())) {
+                    SourceLocation at =
+                            new SourceLocation(
+                                    p.at().file(),
+                                    Math.max(1, p.at().line()),
+                                    Math.max(1, p.at().column()));
+                    problems.add(new SqlFileException(at, "", "policy: " + p.message()));
+                }
+            }
+            if (problems.isEmpty()) {
+                notChecked.add(report.file());
+                return new FileReport(
+                        report.file(), report.role(), report.metadata(), List.of(), report.plan());
+            }
+            return new FileReport(
+                    report.file(), report.role(), report.metadata(), problems, report.plan());
         }
         GateReport gateReport = decision.report();
         gateReports.put(report.file(), gateReport);
+        gateNotes.put(report.file(), GateSummary.notChecked(decision, gate.policy()));
         if (gateReport.passed()) {
             return report;
         }
         List<SqlFileException> problems = new ArrayList<>();
+        SqlFileException ownerTypo =
+                GateSummary.ownerTypo(source, report.metadata(), gate.policy());
+        if (ownerTypo != null) {
+            problems.add(ownerTypo);
+        }
         for (Finding f : gateReport.findings()) {
             String line = f.describe();
             problems.add(
@@ -209,14 +295,17 @@ final class ValidateCommand implements Callable<Integer> {
         int problems = reports.stream().mapToInt(r -> r.problems().size()).sum();
         if (format == Format.json) {
             Map<String, Object> document = new LinkedHashMap<>();
-            document.put("ok", problems == 0);
+            document.put("ok", problems == 0 && notChecked.isEmpty());
             document.put("problemCount", problems);
             List<Object> fileEntries = new ArrayList<>();
             for (FileReport report : reports) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("file", report.file());
                 entry.put("role", report.role().name().toLowerCase());
-                entry.put("ok", report.ok());
+                entry.put("ok", report.ok() && !notChecked.contains(report.file()));
+                if (notChecked.contains(report.file())) {
+                    entry.put("notChecked", true);
+                }
                 if (report.metadata() != null) {
                     Map<String, Object> metadata = new LinkedHashMap<>();
                     metadata.put("name", report.metadata().name());
@@ -262,7 +351,22 @@ final class ValidateCommand implements Callable<Integer> {
             return;
         }
         for (FileReport report : reports) {
-            if (report.ok()) {
+            if (notChecked.contains(report.file())) {
+                out.println(
+                        report.file()
+                                + ": not checked ("
+                                + (reports.stream()
+                                                .anyMatch(
+                                                        r ->
+                                                                !r.ok()
+                                                                        && r.role()
+                                                                                == PipelineLoader
+                                                                                        .Role
+                                                                                        .CATALOG)
+                                        ? "catalog error above"
+                                        : "policy error above")
+                                + ")");
+            } else if (report.ok()) {
                 String what =
                         report.metadata() == null
                                 ? "catalog"
@@ -279,6 +383,9 @@ final class ValidateCommand implements Callable<Integer> {
                                     + ", rules "
                                     + gateReport.ruleIds()
                                     + ")");
+                    for (String note : gateNotes.getOrDefault(report.file(), List.of())) {
+                        out.println("    " + note);
+                    }
                 }
                 if (report.plan() != null) {
                     out.println(report.plan());
@@ -293,9 +400,10 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         long bad = reports.stream().filter(r -> !r.ok()).count();
+        int checked = reports.size() - notChecked.size();
         out.println(
-                reports.size()
-                        + (reports.size() == 1 ? " file" : " files")
+                checked
+                        + (checked == 1 ? " file" : " files")
                         + " checked, "
                         + (problems == 0
                                 ? "all valid."
@@ -303,7 +411,8 @@ final class ValidateCommand implements Callable<Integer> {
                                         + (problems == 1 ? " problem" : " problems")
                                         + " in "
                                         + bad
-                                        + (bad == 1 ? " file." : " files.")));
+                                        + (bad == 1 ? " file." : " files."))
+                        + (notChecked.isEmpty() ? "" : " " + notChecked.size() + " not checked."));
         out.flush();
     }
 

@@ -48,11 +48,21 @@ final class VariableOptions {
             for (Path file : secretFiles) {
                 builder.file(file, true);
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(
+                    "Invalid --var-file/--secret-file: "
+                            + e.getFile()
+                            + " does not exist. Give a file of NAME=value lines.",
+                    ExitCodes.USAGE,
+                    null);
         } catch (IOException e) {
             throw new UserError(
                     "Cannot read variable file: "
                             + e.getMessage()
                             + ". Check the path given to --var-file / --secret-file.");
+        } catch (IllegalArgumentException e) {
+            // an invalid name in a variable file
+            throw new UserError(e.getMessage());
         }
         Variables fromFiles = builder.build();
         Variables.Builder explicit = Variables.builder();
@@ -63,7 +73,9 @@ final class VariableOptions {
                 throw new UserError(e.getMessage(), ExitCodes.USAGE, null);
             }
         }
-        return fromFiles.with(overrides).with(explicit.build());
+        Variables resolved = fromFiles.with(overrides).with(explicit.build());
+        OutputSecrets.current().addAll(resolved);
+        return resolved;
     }
 
     /** The {@code --var} names, which win even over a command's own stand-ins. */

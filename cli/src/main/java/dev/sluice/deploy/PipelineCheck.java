@@ -35,6 +35,14 @@ public interface PipelineCheck {
      */
     Verdict check(Path sqlFile);
 
+    /**
+     * Like {@link #check(Path)}, knowing which pipeline variables are secret (declared with {@code
+     * --secret VAR=...}): their values must never appear in a problem.
+     */
+    default Verdict check(Path sqlFile, Set<String> secretVariables) {
+        return check(sqlFile);
+    }
+
     /** Every check on the class path, in the order the service loader finds them. */
     static List<PipelineCheck> installed() {
         return ServiceLoader.load(PipelineCheck.class).stream()

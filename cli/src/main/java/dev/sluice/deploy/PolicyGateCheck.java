@@ -1,7 +1,6 @@
 package dev.sluice.deploy;
 
 import dev.sluice.gate.AuditLog;
-import dev.sluice.gate.Finding;
 import dev.sluice.gate.GateCheck;
 import dev.sluice.gate.GateReport;
 import dev.sluice.policy.model.PolicyException;
@@ -40,6 +39,11 @@ public final class PolicyGateCheck implements PipelineCheck {
 
     @Override
     public Verdict check(Path sqlFile) {
+        return check(sqlFile, java.util.Set.of());
+    }
+
+    @Override
+    public Verdict check(Path sqlFile, java.util.Set<String> secretVariables) {
         Path root = sqlRoot(sqlFile.toAbsolutePath().normalize());
         String override = System.getenv("SLUICE_POLICY");
         Path policy =
@@ -73,7 +77,7 @@ public final class PolicyGateCheck implements PipelineCheck {
                     "policy gate (offline stand-in)");
             Variables variables =
                     Variables.builder()
-                            .environment(System.getenv(), java.util.Set.of())
+                            .environment(System.getenv(), secretVariables)
                             .build()
                             .with(standIns.build());
             GateCheck gate = GateCheck.of(List.of(policy.toString()), AuditLog.fromEnvironment());
@@ -82,15 +86,18 @@ public final class PolicyGateCheck implements PipelineCheck {
                             PipelineLoader.load(catalog, SqlFiles.read(sqlFile), variables),
                             "deploy");
             return new Verdict(
-                    report.findings().stream().map(Finding::describe).toList(),
+                    report.findings().stream()
+                            .map(f -> redact(f.describe(), secretVariables))
+                            .toList(),
                     report.classesWritten());
         } catch (PolicyException e) {
-            return new Verdict(List.of(e.getMessage()), java.util.Set.of());
+            return new Verdict(
+                    List.of(redact(e.getMessage(), secretVariables)), java.util.Set.of());
         } catch (SqlFileException e) {
-            return new Verdict(List.of(e.describe()), java.util.Set.of());
+            return new Verdict(List.of(redact(e.describe(), secretVariables)), java.util.Set.of());
         } catch (PipelineException e) {
             return new Verdict(
-                    e.problems().stream().map(SqlFileException::describe).toList(),
+                    e.problems().stream().map(p -> redact(p.describe(), secretVariables)).toList(),
                     java.util.Set.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,6 +112,14 @@ public final class PolicyGateCheck implements PipelineCheck {
                 }
             }
         }
+    }
+
+    /** Problems quote values: the secret variables' among them are hidden. */
+    private static String redact(String text, java.util.Set<String> secretVariables) {
+        return Variables.builder()
+                .environment(System.getenv(), secretVariables)
+                .build()
+                .redact(text);
     }
 
     private static Path sqlRoot(Path file) {

@@ -97,7 +97,8 @@ class ClassifyCommandITCase {
         Path out = temp.resolve("classifications.yaml");
         Files.writeString(
                 out,
-                "version: 1\nclassifications:\n  # a person decided this\n"
+                "version: 1\nclasses:\n  PII.CONTACT: a way to reach a person\n"
+                        + "classifications:\n  # a person decided this\n"
                         + "  payments.customers.phone: [PII.CONTACT]\n");
 
         DeployCommandTest.Run run =

@@ -79,10 +79,10 @@ class IngestCommandTest {
     }
 
     @Test
-    void unreadableConfigFileSaysWhichFile() {
+    void missingConfigFileIsWrongUsageNamingTheFile() {
         Run run = sluice("ingest", "--config", temp.resolve("missing.properties").toString());
 
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID);
-        assertThat(run.err()).contains("Cannot read --config").contains("missing.properties");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("Invalid --config").contains("missing.properties");
     }
 }

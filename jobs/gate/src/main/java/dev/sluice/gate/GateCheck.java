@@ -1,6 +1,9 @@
 package dev.sluice.gate;
 
 import dev.sluice.policy.model.Policy;
+import dev.sluice.policy.model.PolicyException;
+import dev.sluice.policy.model.PolicyProblem;
+import dev.sluice.policy.model.PolicyValidator;
 import dev.sluice.sql.Pipeline;
 import java.util.List;
 
@@ -45,6 +48,12 @@ public final class GateCheck {
     /** Like {@link #check}, keeping the plan. */
     public Decision decide(Pipeline pipeline, String context) {
         long start = System.nanoTime();
+        // a sources: pattern that misses every table by a typo maps nothing: refuse the policy
+        List<PolicyProblem> unmatched =
+                PolicyValidator.unmatchedSources(policy, PipelineTables.of(pipeline));
+        if (!unmatched.isEmpty()) {
+            throw new PolicyException(unmatched);
+        }
         PlannedPipeline planned = planner.plan(pipeline);
         GateReport report = new PolicyGate(policy).evaluate(planned);
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;

@@ -86,11 +86,17 @@ public final class PipelinePlanner {
             }
         }
         List<BoundStatement> inserts = new ArrayList<>();
+        // where an error about a table's options points: at the option, in the declaring file
+        List<BoundStatement> declarations = new ArrayList<>();
+        for (BoundScript script : pipeline.catalog()) {
+            declarations.addAll(script.statements());
+        }
         for (BoundStatement statement : pipeline.pipeline().statements()) {
             if (statement.kind() == StatementKind.INSERT) {
                 inserts.add(statement);
             } else {
                 run(tEnv, statement, pipeline);
+                declarations.add(statement);
             }
         }
         Set<String> userFunctions = new TreeSet<>();
@@ -99,22 +105,26 @@ public final class PipelinePlanner {
         }
         List<PlannedPipeline.PlannedInsert> planned = new ArrayList<>();
         for (BoundStatement insert : inserts) {
-            planned.add(planInsert(tEnv, insert, pipeline));
+            planned.add(planInsert(tEnv, insert, pipeline, declarations));
         }
         return new PlannedPipeline(pipeline, planned, userFunctions);
     }
 
     private static PlannedPipeline.PlannedInsert planInsert(
-            TableEnvironment tEnv, BoundStatement insert, Pipeline pipeline) {
+            TableEnvironment tEnv,
+            BoundStatement insert,
+            Pipeline pipeline,
+            List<BoundStatement> declarations) {
         String json;
         try {
             json = tEnv.compilePlanSql(insert.sql()).asJsonString();
         } catch (ValidationException e) {
-            throw FlinkErrors.at(insert, e, pipeline.variables());
+            throw FlinkErrors.at(insert, e, pipeline.variables(), declarations);
         } catch (RuntimeException e) {
             // Flink plans it but cannot serialize some node (e.g. a legacy source): no proof
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            SqlFileException located = FlinkErrors.at(insert, e, pipeline.variables());
+            SqlFileException located =
+                    FlinkErrors.at(insert, e, pipeline.variables(), declarations);
             if (reason.contains("SQL validation failed") || reason.contains("SQL parse failed")) {
                 throw located;
             }

@@ -46,7 +46,23 @@ public final class PolicySources {
                                     "",
                                     "No policy files (*.yaml) found. Give --policy FILE|DIR.")));
         }
-        return PolicyLoader.compose(texts);
+        Policy policy = PolicyLoader.compose(texts);
+        if (policy.sources().isEmpty()) {
+            // without sources no column is ever recognised as classified: everything would pass
+            throw new PolicyException(
+                    List.of(
+                            new PolicyProblem(
+                                    new dev.sluice.policy.model.Origin(
+                                            String.join(", ", policy.files()), 0, 0),
+                                    "",
+                                    "The policy maps no source table (no sources: entry), so the"
+                                            + " gate could recognise no classified column and"
+                                            + " would pass anything. Map the tables that hold"
+                                            + " datasets, e.g. sources: [{table: staging.payments_*,"
+                                            + " dataset: payments.*}], or run without the gate"
+                                            + " with --no-policy.")));
+        }
+        return policy;
     }
 
     static List<PolicyText> read(String spec) {
@@ -56,7 +72,18 @@ public final class PolicySources {
             }
             List<PolicyText> out = new ArrayList<>();
             for (Path file : PolicyLoader.expand(Path.of(spec))) {
-                out.add(new PolicyText(file.toString(), Files.readString(file)));
+                try {
+                    out.add(new PolicyText(file.toString(), Files.readString(file)));
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new PolicyException(
+                            List.of(
+                                    new PolicyProblem(
+                                            new dev.sluice.policy.model.Origin(
+                                                    file.toString(), 1, 1),
+                                            "",
+                                            "Not valid UTF-8 text. Save the policy file as"
+                                                    + " UTF-8.")));
+                }
             }
             return out;
         } catch (IOException | URISyntaxException e) {

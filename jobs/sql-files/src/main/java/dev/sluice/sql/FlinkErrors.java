@@ -1,8 +1,10 @@
 package dev.sluice.sql;
 
+import dev.sluice.policy.model.SluiceFunctions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +61,19 @@ public final class FlinkErrors {
 
     public static SqlFileException at(
             BoundStatement statement, Throwable error, Variables variables) {
+        return at(statement, error, variables, List.of());
+    }
+
+    /**
+     * Like {@link #at(BoundStatement, Throwable, Variables)}; when the statement does not show what
+     * the message names (an option of a table declared elsewhere), the {@code declarations} are
+     * searched for it, so a connector typo is reported at its option line.
+     */
+    public static SqlFileException at(
+            BoundStatement statement,
+            Throwable error,
+            Variables variables,
+            List<BoundStatement> declarations) {
         List<String> messages = messages(error);
         SourceLocation location = statement.location();
         for (String message : messages) {
@@ -72,6 +87,26 @@ public final class FlinkErrors {
             }
         }
         String summary = summary(messages);
+        BoundStatement shown = statement;
+        if (location.equals(statement.location())) {
+            // Flink gave no position: point at what the message names, if the statement has it
+            SourceLocation named = named(statement, summary);
+            for (BoundStatement declaration : byNamedTableFirst(declarations, summary)) {
+                if (named != null) {
+                    break;
+                }
+                if (declaration.kind() == dev.sluice.sql.StatementKind.DDL) {
+                    named = option(declaration, summary);
+                    if (named != null) {
+                        shown = declaration;
+                    }
+                }
+            }
+            if (named != null) {
+                location = named;
+            }
+        }
+        summary = columnCounts(summary);
         for (Hint hint : HINTS) {
             if (hint.when().matcher(summary).find()) {
                 summary = summary + " " + hint.hint();
@@ -80,9 +115,208 @@ public final class FlinkErrors {
         }
         return new SqlFileException(
                 location,
-                variables.redact(statement.excerpt(location)),
+                variables.redact(shown.excerpt(location)),
                 variables.redact(summary),
                 null);
+    }
+
+    private static final Pattern FACTORY =
+            Pattern.compile("Could not find any factory for identifier '([^']*)'");
+    private static final Pattern UNSUPPORTED =
+            Pattern.compile("(?:Unsupported options|Missing required options are):\\s+(\\S+)");
+    private static final Pattern QUOTED = Pattern.compile("'([^'\\s]{1,200})'");
+    private static final Pattern WORD = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\b");
+
+    /**
+     * Where in the statement the thing a message is about stands: the {@code 'kafak'} of an unknown
+     * connector, the key of an unsupported option, a function named in the message at its call;
+     * null when the statement does not show it.
+     */
+    static SourceLocation named(BoundStatement statement, String message) {
+        String sql = statement.sql();
+        Matcher factory = FACTORY.matcher(message);
+        if (factory.find()) {
+            SourceLocation at = literal(statement, factory.group(1), true);
+            if (at != null) {
+                return at;
+            }
+        }
+        Matcher unsupported = UNSUPPORTED.matcher(message);
+        if (unsupported.find()) {
+            SourceLocation at =
+                    literal(statement, unsupported.group(1).replaceAll("[.,;]+$", ""), false);
+            if (at != null) {
+                return at;
+            }
+        }
+        Matcher word = WORD.matcher(message);
+        while (word.find()) {
+            String name = word.group(1);
+            if (name.length() < 3) {
+                continue;
+            }
+            Matcher call =
+                    Pattern.compile("(?i)\\b" + Pattern.quote(name) + "\\s*\\(").matcher(sql);
+            if (call.find() && isFunctionLike(name)) {
+                return offset(statement, call.start());
+            }
+        }
+        Matcher quoted = QUOTED.matcher(message);
+        while (quoted.find()) {
+            SourceLocation at = literal(statement, quoted.group(1), false);
+            if (at != null) {
+                return at;
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern TABLE_IN_MESSAGE = Pattern.compile("table '([^']+)'");
+
+    /**
+     * The declarations, latest first, those declaring the table a message names ("table
+     * 'default_catalog.staging.x'") before all others.
+     */
+    private static List<BoundStatement> byNamedTableFirst(
+            List<BoundStatement> declarations, String message) {
+        List<BoundStatement> ordered = new ArrayList<>(declarations);
+        java.util.Collections.reverse(ordered);
+        Matcher table = TABLE_IN_MESSAGE.matcher(message);
+        if (table.find()) {
+            String name = table.group(1);
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            Pattern declares =
+                    Pattern.compile(
+                            "(?is)^\\s*CREATE\\s+(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                                    + "[\\w.`]*?`?"
+                                    + Pattern.quote(last)
+                                    + "`?\\s*\\(");
+            ordered.sort(
+                    java.util.Comparator.comparingInt(
+                            d -> declares.matcher(d.sql()).find() ? 0 : 1));
+        }
+        return ordered;
+    }
+
+    /** The option (connector, format, unsupported key) a message names, in a declaration. */
+    private static SourceLocation option(BoundStatement declaration, String message) {
+        Matcher factory = FACTORY.matcher(message);
+        if (factory.find()) {
+            SourceLocation at = literal(declaration, factory.group(1), true);
+            if (at != null) {
+                return at;
+            }
+        }
+        Matcher unsupported = UNSUPPORTED.matcher(message);
+        if (unsupported.find()) {
+            return literal(declaration, unsupported.group(1).replaceAll("[.,;]+$", ""), false);
+        }
+        Matcher number = NOT_A_NUMBER.matcher(message);
+        if (number.find()) {
+            return literal(declaration, number.group(1), true);
+        }
+        return null;
+    }
+
+    private static final Pattern NOT_A_NUMBER = Pattern.compile("For input string: \"([^\"]*)\"");
+
+    /** Names with an underscore or of the sluice module: words like "of" or "type" are not. */
+    private static boolean isFunctionLike(String name) {
+        return name.contains("_")
+                || SluiceFunctions.arity(name.toLowerCase(Locale.ROOT)).isPresent();
+    }
+
+    /** The {@code 'text'} literal in the statement; as an option value ({@code = 'text'}) first. */
+    private static SourceLocation literal(BoundStatement statement, String text, boolean value) {
+        String sql = statement.sql();
+        String quoted = "'" + text.replace("'", "''") + "'";
+        if (value) {
+            Matcher m = Pattern.compile("=\\s*" + Pattern.quote(quoted)).matcher(sql);
+            if (m.find()) {
+                return offset(statement, m.end() - quoted.length());
+            }
+        }
+        int at = sql.indexOf(quoted);
+        return at < 0 ? null : offset(statement, at);
+    }
+
+    private static SourceLocation offset(BoundStatement statement, int offset) {
+        String sql = statement.sql();
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset && i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= sql.length() || sql.charAt(i + 1) != '\n'))) {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return statement.locate(line, offset - lineStart + 1);
+    }
+
+    private static final Pattern SCHEMAS =
+            Pattern.compile("Query schema: \\[(.*?)\\]\\s*Sink schema:\\s*\\[(.*?)\\]");
+
+    /**
+     * For a column-count mismatch, says which sink columns get no value or which query columns have
+     * no sink column (by position, as INSERT matches them).
+     */
+    static String columnCounts(String summary) {
+        if (!summary.contains("Different number of columns")) {
+            return summary;
+        }
+        Matcher m = SCHEMAS.matcher(summary);
+        if (!m.find()) {
+            return summary;
+        }
+        List<String> query = names(m.group(1));
+        List<String> sink = names(m.group(2));
+        if (query.size() < sink.size()) {
+            return summary
+                    + " The query gives "
+                    + query.size()
+                    + " columns for the sink's "
+                    + sink.size()
+                    + ": missing a value for "
+                    + String.join(", ", sink.subList(query.size(), sink.size()))
+                    + " (columns match by position).";
+        }
+        if (query.size() > sink.size()) {
+            return summary
+                    + " The query gives "
+                    + query.size()
+                    + " columns for the sink's "
+                    + sink.size()
+                    + ": extra "
+                    + String.join(", ", query.subList(sink.size(), query.size()))
+                    + " (columns match by position).";
+        }
+        return summary;
+    }
+
+    /** Column names of a schema text {@code name: TYPE, name: TYPE(p, s), ...}. */
+    private static List<String> names(String schema) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        StringBuilder field = new StringBuilder();
+        for (char c : (schema + ",").toCharArray()) {
+            if (c == '(' || c == '<') {
+                depth++;
+            } else if (c == ')' || c == '>') {
+                depth--;
+            }
+            if (c == ',' && depth == 0) {
+                String f = field.toString().strip();
+                int colon = f.indexOf(':');
+                if (!f.isEmpty()) {
+                    out.add(colon < 0 ? f : f.substring(0, colon).strip());
+                }
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        return out;
     }
 
     /** The most specific messages of the cause chain, without their position prefix. */

@@ -1,10 +1,11 @@
 package dev.sluice.sql;
 
+import dev.sluice.policy.model.DidYouMean;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.util.TimeUtils;
@@ -29,6 +30,8 @@ public final class PipelineMetadataParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
     private static final List<String> REQUIRED = List.of("owner", "description");
+    private static final List<String> KNOWN =
+            List.of("name", "owner", "description", "parallelism", "checkpoint-interval");
 
     private PipelineMetadataParser() {}
 
@@ -63,6 +66,22 @@ public final class PipelineMetadataParser {
                                 + key
                                 + ". A tag is @ and a name of letters, digits, '-', '_' or '.',"
                                 + " then its value, e.g. -- @owner payments.");
+            }
+            if (!KNOWN.contains(key)) {
+                Optional<String> near = DidYouMean.closest(key, KNOWN, key.length() >= 5 ? 2 : 1);
+                if (near.isPresent()) {
+                    // other tags are free, but one this close to a field is a misspelt field
+                    // whose default would silently apply
+                    throw new SqlFileException(
+                            at,
+                            source.excerpt(at),
+                            "Unknown header field @"
+                                    + key
+                                    + ". Did you mean @"
+                                    + near.get()
+                                    + "? (Other tags are allowed, but this one is too close to"
+                                    + " a field to be meant as a tag of its own.)");
+                }
             }
             if (values.containsKey(key)) {
                 throw new SqlFileException(
@@ -155,8 +174,7 @@ public final class PipelineMetadataParser {
         }
 
         Map<String, String> tags = new LinkedHashMap<>(values);
-        for (String known :
-                Set.of("name", "owner", "description", "parallelism", "checkpoint-interval")) {
+        for (String known : KNOWN) {
             tags.remove(known);
         }
         return new PipelineMetadata(

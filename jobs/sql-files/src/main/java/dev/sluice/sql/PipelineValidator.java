@@ -89,12 +89,14 @@ public final class PipelineValidator {
             config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, metadata.checkpointInterval());
         }
         // the catalog's own problems are reported by catalogReports(), not once per pipeline
+        List<BoundStatement> declarations = new ArrayList<>();
         for (SourceText catalogFile : catalogFiles) {
             BoundScript catalogScript =
                     PipelineLoader.bind(
                             catalogFile, PipelineLoader.Role.CATALOG, variables, new ArrayList<>());
             for (BoundStatement statement : catalogScript.statements()) {
                 runCollecting(tEnv, statement, new ArrayList<>());
+                declarations.add(statement);
             }
         }
 
@@ -109,10 +111,11 @@ public final class PipelineValidator {
                     inserts.addInsertSql(statement.sql());
                 } catch (RuntimeException e) {
                     allInsertsPlanned = false;
-                    problems.add(FlinkErrors.at(statement, e, variables));
+                    problems.add(FlinkErrors.at(statement, e, variables, declarations));
                 }
             } else {
                 runCollecting(tEnv, statement, problems);
+                declarations.add(statement);
             }
         }
         String plan = null;
@@ -122,13 +125,29 @@ public final class PipelineValidator {
                 String explained = inserts.explain();
                 plan = explain ? variables.redact(explained) : null;
             } catch (RuntimeException e) {
-                problems.add(FlinkErrors.at(script.statements().get(0), e, variables));
+                problems.add(
+                        FlinkErrors.at(script.statements().get(0), e, variables, declarations));
             }
         }
         problems.sort(
                 java.util.Comparator.comparingInt((SqlFileException e) -> e.location().line())
                         .thenComparingInt(e -> e.location().column()));
         return new FileReport(file.name(), PipelineLoader.Role.PIPELINE, metadata, problems, plan);
+    }
+
+    /**
+     * The problems of a pipeline file itself, without planning it: header, syntax, variables, SET
+     * keys, statements out of place. What is left when a broken catalog makes planning pointless.
+     */
+    public List<SqlFileException> checkWithoutPlan(SourceText file) {
+        List<SqlFileException> problems = new ArrayList<>();
+        try {
+            PipelineMetadataParser.parse(file);
+        } catch (SqlFileException e) {
+            problems.add(PipelineLoader.redacted(e, variables));
+        }
+        PipelineLoader.bind(file, PipelineLoader.Role.PIPELINE, variables, problems);
+        return problems;
     }
 
     private void runCollecting(

@@ -140,7 +140,11 @@ public final class SqlScriptParser {
                 token = lexer.getNextToken();
             } catch (Error lexicalError) {
                 // TokenMgrError: let the parser report it with a position
-                throw syntaxError(source, parseError(source));
+                SqlFileException unterminated = unterminated(source);
+                if (unterminated != null) {
+                    throw unterminated;
+                }
+                throw syntaxError(source, parseError(source, lexicalError));
             }
             if (token.kind == FlinkSqlParserImplConstants.EOF) {
                 break;
@@ -274,16 +278,21 @@ public final class SqlScriptParser {
         return StatementKind.OTHER;
     }
 
-    private static SqlParseException parseError(SourceText source) {
+    private static SqlParseException parseError(SourceText source, Error lexicalError) {
         try {
             SqlParser.create(source.text(), FLINK_PARSER_CONFIG).parseStmtList();
         } catch (SqlParseException e) {
             return e;
         }
-        throw new IllegalStateException("Lexer failed on " + source.name() + " but parser did not");
+        return new SqlParseException(
+                String.valueOf(lexicalError.getMessage()), null, null, null, lexicalError);
     }
 
     private static SqlFileException syntaxError(SourceText source, SqlParseException e) {
+        SqlFileException unterminated = unterminated(source);
+        if (unterminated != null) {
+            return unterminated;
+        }
         SqlParserPos pos = e.getPos();
         SourceLocation location =
                 pos == null
@@ -292,6 +301,16 @@ public final class SqlScriptParser {
         String message = firstLine(e.getMessage());
         String hint;
         int offset = source.offset(location.line(), location.column());
+        // "Encountered "= $"": the reference is a token or two further on the same line
+        int lineEnd = source.text().indexOf('\n', offset);
+        int dollar = source.text().indexOf("${", offset);
+        if (dollar > offset
+                && dollar - offset <= 3
+                && (lineEnd < 0 || dollar < lineEnd)
+                && source.text().substring(offset, dollar).matches("[=\\s<>!(,+-]*")) {
+            offset = dollar;
+            location = source.location(offset);
+        }
         if (source.text().startsWith("${", offset)) {
             int close = source.text().indexOf('}', offset);
             String reference = close < 0 ? "${" : source.text().substring(offset, close + 1);
@@ -336,6 +355,62 @@ public final class SqlScriptParser {
                 source.excerpt(location),
                 "Syntax error: " + message + (hint.isEmpty() ? "" : " " + hint),
                 e);
+    }
+
+    /**
+     * A string literal, quoted identifier or block comment still open at the end of the file,
+     * reported at its opening: the parser only notices at the end, or at a later quote.
+     */
+    static SqlFileException unterminated(SourceText source) {
+        String text = source.text();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '-' && text.startsWith("--", i)) {
+                int end = text.indexOf('\n', i);
+                i = end < 0 ? text.length() : end + 1;
+            } else if (c == '/' && text.startsWith("/*", i)) {
+                int end = text.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return opening(
+                            source,
+                            i,
+                            "Unterminated comment: the /* here has no closing */. Close it, or"
+                                    + " use -- for a one-line comment.");
+                }
+                i = end + 2;
+            } else if (c == '\'' || c == '`') {
+                int end = i + 1;
+                while (true) {
+                    end = text.indexOf(c, end);
+                    if (end < 0) {
+                        return opening(
+                                source,
+                                i,
+                                c == '\''
+                                        ? "Unterminated string literal: the ' here has no"
+                                                + " closing '. Close it (write '' for a quote"
+                                                + " inside a literal)."
+                                        : "Unterminated quoted identifier: the ` here has no"
+                                                + " closing `. Close it.");
+                    }
+                    if (end + 1 < text.length() && text.charAt(end + 1) == c) {
+                        end += 2; // a doubled quote is one quote inside
+                        continue;
+                    }
+                    break;
+                }
+                i = end + 1;
+            } else {
+                i++;
+            }
+        }
+        return null;
+    }
+
+    private static SqlFileException opening(SourceText source, int offset, String message) {
+        SourceLocation at = source.location(offset);
+        return new SqlFileException(at, source.excerpt(at), "Syntax error: " + message);
     }
 
     private static String wordAt(String text, int offset) {

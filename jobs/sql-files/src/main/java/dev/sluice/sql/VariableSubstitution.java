@@ -40,6 +40,7 @@ public final class VariableSubstitution {
         List<BoundStatement.Edit> edits = new ArrayList<>();
         int copied = 0;
         for (SqlStatement.Span literal : statement.stringLiterals()) {
+            checkClosed(statement, source, original, literal);
             Matcher reference = REFERENCE.matcher(original).region(literal.start(), literal.end());
             while (reference.find()) {
                 String text = reference.group();
@@ -98,6 +99,42 @@ public final class VariableSubstitution {
             checkStillOneStatement(bound);
         }
         return bound;
+    }
+
+    /**
+     * Every {@code ${} in a literal must start a complete reference: an unclosed one ({@code
+     * '${NAME'}) would otherwise stay literal text, and a filter would compare against it.
+     */
+    private static void checkClosed(
+            SqlStatement statement, SourceText source, String sql, SqlStatement.Span literal) {
+        for (int at = sql.indexOf("${", literal.start());
+                at >= 0 && at < literal.end();
+                at = sql.indexOf("${", at + 2)) {
+            int start = at > literal.start() && sql.charAt(at - 1) == '$' ? at - 1 : at;
+            Matcher reference = REFERENCE.matcher(sql).region(start, literal.end());
+            if (reference.lookingAt()) {
+                continue;
+            }
+            int close = sql.indexOf('}', at);
+            boolean closedInLiteral = close >= 0 && close < literal.end();
+            String shown =
+                    closedInLiteral
+                            ? sql.substring(at, close + 1)
+                            : sql.substring(at, Math.min(literal.end() - 1, at + 40));
+            throw error(
+                    statement,
+                    source,
+                    at,
+                    closedInLiteral
+                            ? "Invalid variable reference "
+                                    + shown
+                                    + ". A name is letters, digits and '_', without spaces or"
+                                    + " quotes, e.g. ${KAFKA_BOOTSTRAP_SERVERS}."
+                            : "Unclosed variable reference "
+                                    + shown
+                                    + ": the ${ has no closing } in this string literal. Close"
+                                    + " it, e.g. '${NAME}', or write $${ for a literal ${.");
+        }
     }
 
     /** Defence in depth: the substituted text must still be exactly the statement it was. */

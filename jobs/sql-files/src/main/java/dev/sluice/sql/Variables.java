@@ -82,16 +82,18 @@ public final class Variables {
         return new Variables(merged);
     }
 
-    /** {@code text} with every secret value replaced by {@value #REDACTED}; null stays null. */
+    /**
+     * {@code text} with every secret value (where it stands as a whole value) and every credential
+     * inside a URL or key=value string replaced by {@value #REDACTED}; null stays null. See {@link
+     * Redaction}.
+     */
     public String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String redacted = text;
-        for (String secret : secretsLongestFirst) {
-            redacted = redacted.replace(secret, REDACTED);
-        }
-        return redacted;
+        return Redaction.credentials(Redaction.secrets(text, secretsLongestFirst));
+    }
+
+    /** The secret values, for redaction in output these variables did not produce. */
+    public List<String> secretValues() {
+        return secretsLongestFirst;
     }
 
     static boolean isValidName(String name) {

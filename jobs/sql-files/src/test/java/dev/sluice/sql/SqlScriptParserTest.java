@@ -201,7 +201,11 @@ class SqlScriptParserTest {
         assertThatThrownBy(() -> parse("SELECT 'abc;\nSELECT 2;"))
                 .isInstanceOfSatisfying(
                         SqlFileException.class,
-                        e -> assertThat(e.getMessage()).contains("unterminated string literal"));
+                        e -> {
+                            assertThat(e.getMessage()).contains("Unterminated string literal");
+                            // at its opening quote, not where the parser gave up
+                            assertThat(e.location()).hasToString("inline.sql:1:8");
+                        });
     }
 
     @Test

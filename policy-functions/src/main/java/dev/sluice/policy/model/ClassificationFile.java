@@ -84,7 +84,8 @@ public final class ClassificationFile {
         } else {
             merged = insert(name, text, block.toString());
         }
-        PolicyLoader.compose(List.of(new PolicyLoader.PolicyText(name, merged)));
+        // its shape only: the names it uses may be declared by the other files of the policy
+        PolicyLoader.composeShape(List.of(new PolicyLoader.PolicyText(name, merged)));
         return new Merge(merged, added, kept);
     }
 

@@ -53,6 +53,40 @@ public final class Glob {
         return out.toString();
     }
 
+    /** Whether some name matches both patterns ({@code *} in either matches any run). */
+    public static boolean intersects(String a, String b) {
+        return intersects(a, 0, b, 0, new java.util.HashMap<>());
+    }
+
+    private static boolean intersects(
+            String a, int i, String b, int j, java.util.Map<Long, Boolean> memo) {
+        long key = ((long) i << 32) | j;
+        Boolean known = memo.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean result;
+        if (i == a.length() && j == b.length()) {
+            result = true;
+        } else if (i < a.length() && a.charAt(i) == '*') {
+            result =
+                    intersects(a, i + 1, b, j, memo)
+                            || (j < b.length() && intersects(a, i, b, j + 1, memo));
+        } else if (j < b.length() && b.charAt(j) == '*') {
+            result =
+                    intersects(a, i, b, j + 1, memo)
+                            || (i < a.length() && intersects(a, i + 1, b, j, memo));
+        } else {
+            result =
+                    i < a.length()
+                            && j < b.length()
+                            && a.charAt(i) == b.charAt(j)
+                            && intersects(a, i + 1, b, j + 1, memo);
+        }
+        memo.put(key, result);
+        return result;
+    }
+
     /** How much of the pattern is literal: a more specific pattern wins over a broader one. */
     public int specificity() {
         return text.replace("*", "").length();

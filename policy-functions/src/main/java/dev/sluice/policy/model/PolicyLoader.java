@@ -71,6 +71,14 @@ public final class PolicyLoader {
                             new PolicyText(
                                     file.toString(),
                                     Files.readString(file, StandardCharsets.UTF_8)));
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new PolicyException(
+                            List.of(
+                                    new PolicyProblem(
+                                            new Origin(file.toString(), 1, 1),
+                                            "",
+                                            "Not valid UTF-8 text. Save the policy file as"
+                                                    + " UTF-8.")));
                 } catch (IOException e) {
                     throw new PolicyException(
                             List.of(
@@ -104,15 +112,36 @@ public final class PolicyLoader {
         }
     }
 
-    /** Parses, validates and composes policy texts. */
+    /**
+     * Parses, validates and composes policy texts: their shape (the schema), their composition, and
+     * their meaning ({@link PolicyValidator}: every name they use is declared).
+     */
     public static Policy compose(List<PolicyText> texts) {
+        return compose(texts, true);
+    }
+
+    /**
+     * Like {@link #compose} without the meaning checks, for one file of a policy whose other files
+     * may declare the names it uses.
+     */
+    public static Policy composeShape(List<PolicyText> texts) {
+        return compose(texts, false);
+    }
+
+    private static Policy compose(List<PolicyText> texts, boolean meaning) {
         List<PolicyProblem> problems = new ArrayList<>();
         Composer composer = new Composer(problems);
+        List<ParsedFile> parsedFiles = new ArrayList<>();
         for (PolicyText text : texts) {
             ParsedFile parsed = parse(text, problems);
             if (parsed != null) {
                 composer.add(parsed);
+                parsedFiles.add(parsed);
             }
+        }
+        if (meaning && problems.isEmpty()) {
+            // names are checked once every file's declarations are known
+            problems.addAll(PolicyValidator.check(parsedFiles));
         }
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);

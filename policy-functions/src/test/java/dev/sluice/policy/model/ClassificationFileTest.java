@@ -51,7 +51,8 @@ class ClassificationFileTest {
                         "  # proposed by sluice classify, confidence 0.97: 98% of values are valid"
                                 + " card numbers\n  payments.cards.card_number: [PCI.PAN]\n\nteams:");
         Policy policy =
-                PolicyLoader.compose(List.of(new PolicyLoader.PolicyText("c.yaml", merge.text())));
+                PolicyLoader.composeShape(
+                        List.of(new PolicyLoader.PolicyText("c.yaml", merge.text())));
         assertThat(policy.classesOf("payments.customers.phone")).containsExactly("PUBLIC.PHONE");
         assertThat(policy.classesOf("payments.cards.card_number")).containsExactly("PCI.PAN");
     }

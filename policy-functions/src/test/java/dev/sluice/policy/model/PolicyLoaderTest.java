@@ -178,6 +178,8 @@ class PolicyLoaderTest {
                         """,
                         "domain.yaml",
                         """
+                        classes:
+                          PII.CONTACT: a way to reach a person
                         classifications:
                           payments.customers.email: [PII.CONTACT]
                         teams:
