@@ -79,8 +79,20 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format = Format.human;
 
-    @Option(names = "--explain", description = "Print the optimized plan of each valid pipeline.")
+    @Option(
+            names = "--explain",
+            description =
+                    "Print the optimized plan of each valid pipeline and, with a policy, the"
+                            + " dataset identity of every table it reads and writes.")
     boolean explain;
+
+    @Option(
+            names = "--per-file",
+            description =
+                    "Judge each pipeline file alone instead of as one dataset graph: datasets"
+                            + " other pipelines write then carry only the classes the policy"
+                            + " declares for them.")
+    boolean perFile;
 
     @Mixin VariableOptions variableOptions;
 
@@ -130,6 +142,9 @@ final class ValidateCommand implements Callable<Integer> {
                                         + " run.");
             }
             reports.addAll(validator.catalogReports());
+            // gated files: their index in reports, source and report, decided together below
+            List<Integer> gatedAt = new ArrayList<>();
+            List<SourceText> gatedSources = new ArrayList<>();
             for (Path file : arguments) {
                 if (SqlFileArguments.isInside(file, catalogFolder)) {
                     continue; // reported with the catalog
@@ -149,9 +164,31 @@ final class ValidateCommand implements Callable<Integer> {
                 }
                 FileReport report = validator.validate(source, explain);
                 if (gate != null && report.ok() && report.metadata() != null) {
-                    report = gated(gate, report, catalogSources, source, variables);
+                    gatedAt.add(reports.size());
+                    gatedSources.add(source);
                 }
                 reports.add(report);
+            }
+            if (gate != null && !gatedAt.isEmpty()) {
+                if (perFile || gatedAt.size() == 1) {
+                    spec.commandLine()
+                            .getErr()
+                            .println(
+                                    "note: "
+                                            + (perFile ? "--per-file" : "one pipeline file")
+                                            + ": each pipeline is judged alone; datasets other"
+                                            + " pipelines write carry only the classes the policy"
+                                            + " declares for them (validate the folder to follow"
+                                            + " them through the dataset graph).");
+                    for (int i = 0; i < gatedAt.size(); i++) {
+                        int at = gatedAt.get(i);
+                        reports.set(
+                                at,
+                                gated(gate, reports.get(at), catalogSources, gatedSources.get(i), variables));
+                    }
+                } else {
+                    graphGated(gate, reports, gatedAt, gatedSources, catalogSources, variables);
+                }
             }
             print(reports);
             if (fix) {
@@ -164,6 +201,51 @@ final class ValidateCommand implements Callable<Integer> {
             deleteRecursively(warehouse);
         }
     }
+
+    /** Runs the gate on every planned pipeline as one dataset graph. */
+    private void graphGated(
+            GateCheck gate,
+            List<FileReport> reports,
+            List<Integer> gatedAt,
+            List<SourceText> sources,
+            List<SourceText> catalog,
+            Variables variables) {
+        List<dev.sluice.pipeline.Pipeline> pipelines = new ArrayList<>();
+        List<Integer> loadedAt = new ArrayList<>();
+        List<SourceText> loadedSources = new ArrayList<>();
+        for (int i = 0; i < gatedAt.size(); i++) {
+            int at = gatedAt.get(i);
+            try {
+                pipelines.add(PipelineLoader.load(catalog, sources.get(i), variables));
+                loadedAt.add(at);
+                loadedSources.add(sources.get(i));
+            } catch (SqlFileException e) {
+                FileReport r = reports.get(at);
+                reports.set(at, new FileReport(r.file(), r.role(), r.metadata(), List.of(e), r.plan()));
+            }
+        }
+        List<GateCheck.Decision> decisions;
+        try {
+            decisions = gate.decideAll(pipelines, "validate");
+        } catch (SqlFileException e) {
+            // a pipeline Flink refuses: judge the files one by one to place the error
+            for (int i = 0; i < loadedAt.size(); i++) {
+                int at = loadedAt.get(i);
+                reports.set(at, gated(gate, reports.get(at), catalog, loadedSources.get(i), variables));
+            }
+            return;
+        }
+        if (explain && !decisions.isEmpty()) {
+            graphLines.addAll(decisions.get(0).graph().describe());
+        }
+        for (int i = 0; i < decisions.size(); i++) {
+            int at = loadedAt.get(i);
+            reports.set(at, judged(reports.get(at), loadedSources.get(i), decisions.get(i)));
+        }
+    }
+
+    /** Dataset graph lines for --explain. */
+    private final List<String> graphLines = new ArrayList<>();
 
     /** Runs the gate on a pipeline that planned; its findings become the file's problems. */
     private FileReport gated(
@@ -179,6 +261,11 @@ final class ValidateCommand implements Callable<Integer> {
             return new FileReport(
                     report.file(), report.role(), report.metadata(), List.of(e), report.plan());
         }
+        return judged(report, source, decision);
+    }
+
+    /** A file's report with the gate's decision: its findings become the file's problems. */
+    private FileReport judged(FileReport report, SourceText source, GateCheck.Decision decision) {
         GateReport gateReport = decision.report();
         gateReports.put(report.file(), gateReport);
         if (gateReport.passed()) {
@@ -279,7 +366,11 @@ final class ValidateCommand implements Callable<Integer> {
                                     + gateReport.classesWritten()
                                     + ", rules "
                                     + gateReport.ruleIds()
+                                    + (gateReport.graph() ? ", dataset graph" : "")
                                     + ")");
+                    if (explain) {
+                        out.print(gateReport.describeDatasets());
+                    }
                 }
                 if (report.plan() != null) {
                     out.println(report.plan());
@@ -291,7 +382,15 @@ final class ValidateCommand implements Callable<Integer> {
                         out.println(problem.excerpt());
                     }
                 }
+                GateReport gateReport = gateReports.get(report.file());
+                if (explain && gateReport != null) {
+                    out.print(gateReport.describeDatasets());
+                }
             }
+        }
+        if (explain && !graphLines.isEmpty()) {
+            out.println("dataset graph (what reaches each dataset the pipelines write):");
+            graphLines.forEach(l -> out.println("  " + l));
         }
         long bad = reports.stream().filter(r -> !r.ok()).count();
         out.println(

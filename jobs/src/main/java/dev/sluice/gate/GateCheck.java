@@ -38,7 +38,7 @@ public final class GateCheck {
     }
 
     /** A decision with the plan it was made on (for {@link FixProposal}). */
-    public record Decision(PlannedPipeline planned, GateReport report) {}
+    public record Decision(PlannedPipeline planned, GateReport report, DatasetGraph graph) {}
 
     /** Like {@link #check}, keeping the plan. */
     public Decision decide(Pipeline pipeline, String context) {
@@ -49,7 +49,38 @@ public final class GateCheck {
         if (audit != null) {
             audit.append(report, context, elapsedMillis);
         }
-        return new Decision(planned, report);
+        return new Decision(planned, report, DatasetGraph.none());
+    }
+
+    /**
+     * Decides on several pipelines as one dataset graph ({@code sluice validate DIR}): each is
+     * planned once, the graph carries the classes every written dataset receives to the pipelines
+     * that read it, then each is decided in the graph and recorded.
+     */
+    public List<Decision> decideAll(List<Pipeline> pipelines, String context) {
+        PolicyGate gate = new PolicyGate(policy);
+        List<PlannedPipeline> planned = new java.util.ArrayList<>();
+        List<Long> planNanos = new java.util.ArrayList<>();
+        for (Pipeline pipeline : pipelines) {
+            long start = System.nanoTime();
+            planned.add(planner.plan(pipeline));
+            planNanos.add(System.nanoTime() - start);
+        }
+        long graphStart = System.nanoTime();
+        DatasetGraph graph = DatasetGraph.build(gate, planned);
+        long graphShare = (System.nanoTime() - graphStart) / Math.max(1, pipelines.size());
+        List<Decision> decisions = new java.util.ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            long start = System.nanoTime();
+            GateReport report = gate.evaluate(planned.get(i), graph);
+            long elapsedMillis =
+                    (planNanos.get(i) + graphShare + System.nanoTime() - start) / 1_000_000;
+            if (audit != null) {
+                audit.append(report, context, elapsedMillis);
+            }
+            decisions.add(new Decision(planned.get(i), report, graph));
+        }
+        return decisions;
     }
 
     /** Like {@link #check} but throws {@link GateRejectedException} for a rejected pipeline. */
