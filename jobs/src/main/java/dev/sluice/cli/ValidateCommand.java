@@ -184,7 +184,12 @@ final class ValidateCommand implements Callable<Integer> {
                         int at = gatedAt.get(i);
                         reports.set(
                                 at,
-                                gated(gate, reports.get(at), catalogSources, gatedSources.get(i), variables));
+                                gated(
+                                        gate,
+                                        reports.get(at),
+                                        catalogSources,
+                                        gatedSources.get(i),
+                                        variables));
                     }
                 } else {
                     graphGated(gate, reports, gatedAt, gatedSources, catalogSources, variables);
@@ -221,7 +226,8 @@ final class ValidateCommand implements Callable<Integer> {
                 loadedSources.add(sources.get(i));
             } catch (SqlFileException e) {
                 FileReport r = reports.get(at);
-                reports.set(at, new FileReport(r.file(), r.role(), r.metadata(), List.of(e), r.plan()));
+                reports.set(
+                        at, new FileReport(r.file(), r.role(), r.metadata(), List.of(e), r.plan()));
             }
         }
         List<GateCheck.Decision> decisions;
@@ -231,7 +237,8 @@ final class ValidateCommand implements Callable<Integer> {
             // a pipeline Flink refuses: judge the files one by one to place the error
             for (int i = 0; i < loadedAt.size(); i++) {
                 int at = loadedAt.get(i);
-                reports.set(at, gated(gate, reports.get(at), catalog, loadedSources.get(i), variables));
+                reports.set(
+                        at, gated(gate, reports.get(at), catalog, loadedSources.get(i), variables));
             }
             return;
         }

@@ -17,7 +17,6 @@ public record Carried(String className, List<Step> masks) {
                 + (masks.isEmpty()
                         ? " raw"
                         : " via "
-                                + String.join(
-                                        " -> ", masks.stream().map(Step::function).toList()));
+                                + String.join(" -> ", masks.stream().map(Step::function).toList()));
     }
 }

@@ -123,7 +123,8 @@ public final class ColumnLineage {
         String identifier = ref(node, table);
         List<String> columns = new ArrayList<>();
         if (table.path("resolvedTable").isMissingNode()) {
-            List<String> persisted = schemas.persistedColumns(unquote(table.path("identifier").asText()));
+            List<String> persisted =
+                    schemas.persistedColumns(unquote(table.path("identifier").asText()));
             if (persisted == null) {
                 throw new LineageException(
                         "sink " + identifier,
@@ -161,9 +162,9 @@ public final class ColumnLineage {
     }
 
     /**
-     * The lineage key of the table of a scan, lookup or sink node: its identifier, plus the
-     * {@code OPTIONS} hint Flink records on the node (its description is the only place the
-     * compiled plan keeps hints).
+     * The lineage key of the table of a scan, lookup or sink node: its identifier, plus the {@code
+     * OPTIONS} hint Flink records on the node (its description is the only place the compiled plan
+     * keeps hints).
      */
     private String ref(JsonNode node, JsonNode table) {
         TableRef ref =

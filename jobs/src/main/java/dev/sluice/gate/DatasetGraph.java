@@ -27,8 +27,8 @@ public final class DatasetGraph {
     }
 
     /**
-     * No pipeline known: datasets other pipelines write are judged on the policy's declared
-     * classes alone ({@code sluice validate FILE}, run, submit, deploy, job start).
+     * No pipeline known: datasets other pipelines write are judged on the policy's declared classes
+     * alone ({@code sluice validate FILE}, run, submit, deploy, job start).
      */
     public static DatasetGraph none() {
         return new DatasetGraph(Map.of(), Map.of(), false);

@@ -32,11 +32,22 @@ import java.util.stream.Collectors;
  */
 public record DatasetIdentity(String kind, Map<String, String> fields) {
     private static final Pattern JDBC_URL =
-            Pattern.compile("(?i)^jdbc:([a-z0-9]+):(?://)?(?:[^@/]*@)?([^/:?;]+)(?::(\\d+))?(?:/([^?;]*))?.*$");
+            Pattern.compile(
+                    "(?i)^jdbc:([a-z0-9]+):(?://)?(?:[^@/]*@)?([^/:?;]+)(?::(\\d+))?(?:/([^?;]*))?.*$");
     private static final Pattern SECRET_KEY =
             Pattern.compile("(?i).*(password|secret|token|credential|key|sasl\\.jaas).*");
     private static final Map<String, Integer> DEFAULT_PORTS =
-            Map.of("postgresql", 5432, "mysql", 3306, "mariadb", 3306, "sqlserver", 1433, "oracle", 1521);
+            Map.of(
+                    "postgresql",
+                    5432,
+                    "mysql",
+                    3306,
+                    "mariadb",
+                    3306,
+                    "sqlserver",
+                    1433,
+                    "oracle",
+                    1521);
 
     public DatasetIdentity {
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
@@ -83,7 +94,9 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
             Map<String, String> options, Map<String, String> clusters) {
         String connector = options.getOrDefault("connector", "");
         for (Map.Entry<String, String> e : options.entrySet()) {
-            if (e.getValue() != null && e.getValue().contains("${") && identityOption(connector, e.getKey())) {
+            if (e.getValue() != null
+                    && e.getValue().contains("${")
+                    && identityOption(connector, e.getKey())) {
                 throw new Problem(
                         e.getKey(),
                         "Option '"
@@ -106,9 +119,11 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
                 {
                     String path = options.get("path");
                     if (path == null) {
-                        throw new Problem("path", "A filesystem table without 'path'.", "Add 'path'.");
+                        throw new Problem(
+                                "path", "A filesystem table without 'path'.", "Add 'path'.");
                     }
-                    return List.of(new DatasetIdentity("filesystem", Map.of("path", normalisePath(path))));
+                    return List.of(
+                            new DatasetIdentity("filesystem", Map.of("path", normalisePath(path))));
                 }
             case "print", "blackhole", "datagen", "values":
                 return List.of(new DatasetIdentity(connector, Map.of()));
@@ -121,7 +136,8 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
                                     all.put(k, v);
                                 }
                             });
-                    return List.of(new DatasetIdentity(connector.isEmpty() ? "unknown" : connector, all));
+                    return List.of(
+                            new DatasetIdentity(connector.isEmpty() ? "unknown" : connector, all));
                 }
         }
     }
@@ -130,17 +146,24 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
     static boolean identityOption(String connector, String key) {
         return switch (connector) {
             case "kafka", "upsert-kafka" ->
-                    key.equals("topic") || key.equals("topic-pattern") || key.equals("properties.bootstrap.servers");
+                    key.equals("topic")
+                            || key.equals("topic-pattern")
+                            || key.equals("properties.bootstrap.servers");
             case "jdbc" -> key.equals("url") || key.equals("table-name");
             case "iceberg" ->
-                    key.equals("catalog-name") || key.equals("catalog-database") || key.equals("catalog-table")
-                            || key.equals("warehouse") || key.equals("uri") || key.equals("src-catalog");
+                    key.equals("catalog-name")
+                            || key.equals("catalog-database")
+                            || key.equals("catalog-table")
+                            || key.equals("warehouse")
+                            || key.equals("uri")
+                            || key.equals("src-catalog");
             case "filesystem" -> key.equals("path");
             default -> !SECRET_KEY.matcher(key).matches();
         };
     }
 
-    private static List<DatasetIdentity> kafka(Map<String, String> options, Map<String, String> clusters) {
+    private static List<DatasetIdentity> kafka(
+            Map<String, String> options, Map<String, String> clusters) {
         String servers = normaliseServers(options.getOrDefault("properties.bootstrap.servers", ""));
         String alias = servers;
         for (Map.Entry<String, String> c : clusters.entrySet()) {
@@ -165,7 +188,9 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
                                 + "').",
                         "Write a Java regular expression, e.g. 'staging\\.shop\\..*', or list the topics in 'topic' separated by ';'.");
             }
-            return List.of(new DatasetIdentity("kafka", fields("cluster", cluster, "topic-pattern", pattern)));
+            return List.of(
+                    new DatasetIdentity(
+                            "kafka", fields("cluster", cluster, "topic-pattern", pattern)));
         }
         String topics = options.get("topic");
         if (topics == null || topics.isBlank()) {
@@ -223,10 +248,14 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
         return new DatasetIdentity(
                 "jdbc",
                 fields(
-                        "host", m.group(2).toLowerCase(Locale.ROOT),
-                        "port", port,
-                        "database", m.group(4),
-                        "table", qualified));
+                        "host",
+                        m.group(2).toLowerCase(Locale.ROOT),
+                        "port",
+                        port,
+                        "database",
+                        m.group(4),
+                        "table",
+                        qualified));
     }
 
     private static DatasetIdentity iceberg(Map<String, String> options) {
@@ -238,11 +267,16 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
             try {
                 com.fasterxml.jackson.databind.JsonNode n =
                         new com.fasterxml.jackson.databind.ObjectMapper().readTree(src);
-                n.path("catalog-props").fields().forEachRemaining(e -> catalogProps.put(e.getKey(), e.getValue().asText()));
+                n.path("catalog-props")
+                        .fields()
+                        .forEachRemaining(e -> catalogProps.put(e.getKey(), e.getValue().asText()));
                 database = n.path("catalog-database").asText(database);
                 table = n.path("catalog-table").asText(table);
             } catch (java.io.IOException e) {
-                throw new Problem("src-catalog", "Unreadable Iceberg catalog description.", "Declare the table in an Iceberg catalog.");
+                throw new Problem(
+                        "src-catalog",
+                        "Unreadable Iceberg catalog description.",
+                        "Declare the table in an Iceberg catalog.");
             }
         }
         options.forEach(catalogProps::putIfAbsent);
@@ -257,7 +291,8 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
                     "Give the catalog its 'warehouse' (Hadoop) or 'uri' (REST, Hive, JDBC).");
         }
         return new DatasetIdentity(
-                "iceberg", fields("catalog", normalisePath(location), "table", database + "." + table));
+                "iceberg",
+                fields("catalog", normalisePath(location), "table", database + "." + table));
     }
 
     static String normalisePath(String path) {
@@ -266,9 +301,11 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
             URI uri = URI.create(p.startsWith("/") ? "file://" + p : p);
             if (uri.getScheme() != null) {
                 URI n = uri.normalize();
-                String s = n.getScheme().toLowerCase(Locale.ROOT) + "://"
-                        + (n.getAuthority() == null ? "" : n.getAuthority())
-                        + (n.getPath() == null ? "" : n.getPath());
+                String s =
+                        n.getScheme().toLowerCase(Locale.ROOT)
+                                + "://"
+                                + (n.getAuthority() == null ? "" : n.getAuthority())
+                                + (n.getPath() == null ? "" : n.getPath());
                 p = s;
             }
         } catch (IllegalArgumentException e) {

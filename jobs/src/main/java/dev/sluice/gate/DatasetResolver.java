@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Maps dataset identities to the policy's {@code sources:} and {@code sinks:} entries: identity
  * patterns match an identity's fields; catalog-name entries match the identities of the catalog
- * tables they name (sugar resolved through the catalog's DDL, so a table declared anywhere over
- * the same place gets the same answer, and a table merely named like a catalog table does not).
+ * tables they name (sugar resolved through the catalog's DDL, so a table declared anywhere over the
+ * same place gets the same answer, and a table merely named like a catalog table does not).
  */
 final class DatasetResolver {
     private final Policy policy;

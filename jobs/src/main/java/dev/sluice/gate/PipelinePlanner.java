@@ -24,12 +24,12 @@ import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
 import org.apache.flink.table.catalog.Catalog;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.catalog.CatalogManager;
 import org.apache.flink.table.catalog.CatalogTable;
+import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ContextResolvedTable;
 import org.apache.flink.table.catalog.ObjectIdentifier;
+import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.catalog.UnresolvedIdentifier;
 import org.apache.flink.table.catalog.exceptions.DatabaseNotExistException;
 import org.apache.flink.table.module.Module;
@@ -130,7 +130,11 @@ public final class PipelinePlanner {
     private static Map<String, String> resolvedOptions(TableEnvironment tEnv, TableRef ref) {
         Map<String, String> out = new LinkedHashMap<>();
         catalogManager(tEnv)
-                .getTable(ObjectIdentifier.of(parts(ref.identifier())[0], parts(ref.identifier())[1], parts(ref.identifier())[2]))
+                .getTable(
+                        ObjectIdentifier.of(
+                                parts(ref.identifier())[0],
+                                parts(ref.identifier())[1],
+                                parts(ref.identifier())[2]))
                 .ifPresent(t -> out.putAll(t.getResolvedTable().getOptions()));
         out.putAll(ref.hints());
         return out;
@@ -236,13 +240,17 @@ public final class PipelinePlanner {
         try {
             json = tEnv.compilePlanSql(insert.sql()).asJsonString();
         } catch (ValidationException e) {
-            throw identityProblemBehind(tEnv, insert, pipeline, FlinkErrors.at(insert, e, pipeline.variables()));
+            throw identityProblemBehind(
+                    tEnv, insert, pipeline, FlinkErrors.at(insert, e, pipeline.variables()));
         } catch (RuntimeException e) {
             // Flink plans it but cannot serialize some node (e.g. a legacy source): no proof
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             SqlFileException located =
                     identityProblemBehind(
-                            tEnv, insert, pipeline, FlinkErrors.at(insert, e, pipeline.variables()));
+                            tEnv,
+                            insert,
+                            pipeline,
+                            FlinkErrors.at(insert, e, pipeline.variables()));
             if (reason.contains("SQL validation failed") || reason.contains("SQL parse failed")) {
                 throw located;
             }
@@ -264,14 +272,20 @@ public final class PipelinePlanner {
             return new PlannedPipeline.PlannedInsert(
                     insert,
                     List.of(),
-                    "cannot prove: " + e.node() + " at " + insert.location() + " (" + e.getMessage() + ")");
+                    "cannot prove: "
+                            + e.node()
+                            + " at "
+                            + insert.location()
+                            + " ("
+                            + e.getMessage()
+                            + ")");
         }
     }
 
     /**
-     * When Flink refuses an INSERT, a bad identity option of a table it names (a topic pattern
-     * that is no regex, say) is the better message: where the table is declared, which option,
-     * how to fix it. Otherwise Flink's own error.
+     * When Flink refuses an INSERT, a bad identity option of a table it names (a topic pattern that
+     * is no regex, say) is the better message: where the table is declared, which option, how to
+     * fix it. Otherwise Flink's own error.
      */
     private static SqlFileException identityProblemBehind(
             TableEnvironment tEnv,

@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * A pipeline after planning: the lineage of each of its {@code INSERT}s (or why it could not be
- * derived), the user-defined functions its statements registered, the resolved connector options
- * of every table its lineage names (by {@link TableRef#key()}, hints applied) and of every table
- * the catalog files declared (by {@code catalog.database.table}).
+ * derived), the user-defined functions its statements registered, the resolved connector options of
+ * every table its lineage names (by {@link TableRef#key()}, hints applied) and of every table the
+ * catalog files declared (by {@code catalog.database.table}).
  */
 public record PlannedPipeline(
         Pipeline pipeline,

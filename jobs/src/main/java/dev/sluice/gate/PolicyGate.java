@@ -86,8 +86,7 @@ public final class PolicyGate {
 
         Evaluation run() {
             checkShadowedFunctions(planned, findings);
-            resolver =
-                    new DatasetResolver(policy, pipeline.variables(), planned.catalogTables());
+            resolver = new DatasetResolver(policy, pipeline.variables(), planned.catalogTables());
             for (PlannedPipeline.PlannedInsert insert : planned.inserts()) {
                 SourceLocation at = insert.insert().location();
                 if (insert.unprovable() != null) {
@@ -228,7 +227,10 @@ public final class PolicyGate {
             }
             datasets.put(
                     key + " (source)",
-                    identity + (names.isEmpty() ? " [unmapped]" : " [" + String.join("; ", names) + "]"));
+                    identity
+                            + (names.isEmpty()
+                                    ? " [unmapped]"
+                                    : " [" + String.join("; ", names) + "]"));
             if (mapped.isEmpty()
                     && !graph.written(identity)
                     && !identity.generated()
@@ -359,7 +361,10 @@ public final class PolicyGate {
                     sink.sinkTable() + " (sink)",
                     sinkId
                             + target.map(t -> " [" + DatasetResolver.describe(t) + "]")
-                                    .orElse(sinkId.persists() ? " [unmapped]" : " [discards rows]"));
+                                    .orElse(
+                                            sinkId.persists()
+                                                    ? " [unmapped]"
+                                                    : " [discards rows]"));
             if (team.isPresent()
                     && zone != null
                     && !team.get().zones().isEmpty()

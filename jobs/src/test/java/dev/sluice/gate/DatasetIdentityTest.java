@@ -29,14 +29,12 @@ class DatasetIdentityTest {
                                         "connector", "upsert-kafka",
                                         "topic", "t",
                                         "properties.bootstrap.servers", " A:1 , b:2")))
-                .isEqualTo(
-                        new DatasetIdentity("kafka", Map.of("cluster", "main", "topic", "t")));
+                .isEqualTo(new DatasetIdentity("kafka", Map.of("cluster", "main", "topic", "t")));
         assertThat(
-                        one(
-                                        Map.of(
-                                                "connector", "kafka",
-                                                "topic", "t",
-                                                "properties.bootstrap.servers", "c:3"))
+                        one(Map.of(
+                                        "connector", "kafka",
+                                        "topic", "t",
+                                        "properties.bootstrap.servers", "c:3"))
                                 .toString())
                 .isEqualTo("kafka{cluster=c:3, topic=t}");
         assertThat(
@@ -67,14 +65,13 @@ class DatasetIdentityTest {
                                 "database", "crm",
                                 "table", "public.customers"));
         assertThat(
-                        one(
-                                        Map.of(
-                                                "connector",
-                                                "jdbc",
-                                                "url",
-                                                "jdbc:postgresql://db.example/crm",
-                                                "table-name",
-                                                "public.customers"))
+                        one(Map.of(
+                                        "connector",
+                                        "jdbc",
+                                        "url",
+                                        "jdbc:postgresql://db.example/crm",
+                                        "table-name",
+                                        "public.customers"))
                                 .equals(id))
                 .isTrue();
     }
@@ -170,7 +167,8 @@ class DatasetIdentityTest {
                                         """)));
         DatasetResolver resolver =
                 new DatasetResolver(policy, dev.sluice.sql.Variables.empty(), Map.of());
-        DatasetIdentity id = new DatasetIdentity("kafka", Map.of("cluster", "h:1", "topic", "out.x"));
+        DatasetIdentity id =
+                new DatasetIdentity("kafka", Map.of("cluster", "h:1", "topic", "out.x"));
         assertThatThrownBy(() -> resolver.sink(id))
                 .isInstanceOf(PolicyException.class)
                 .hasMessageContaining("{kafka: {topic: out.*}}")

@@ -92,7 +92,9 @@ class GateCorpusTest {
         GateReport report = graphReports().get(file);
 
         if (expect.equals("pass")) {
-            assertThat(report.findings()).as(report.describe() + report.describeDatasets()).isEmpty();
+            assertThat(report.findings())
+                    .as(report.describe() + report.describeDatasets())
+                    .isEmpty();
         } else {
             String kind = expect.substring("reject ".length());
             assertThat(report.passed()).as(report.describe() + report.describeDatasets()).isFalse();

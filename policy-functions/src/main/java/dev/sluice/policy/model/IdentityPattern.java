@@ -35,7 +35,9 @@ public record IdentityPattern(String kind, Map<String, Glob> fields) {
         return true;
     }
 
-    /** The dataset an identity holds: what the name field's stars matched goes into {@code target}. */
+    /**
+     * The dataset an identity holds: what the name field's stars matched goes into {@code target}.
+     */
     public String substitute(Map<String, String> values, String target) {
         Glob name = fields.get(NAME_FIELD.get(kind));
         if (target == null || name == null || !target.contains("*")) {

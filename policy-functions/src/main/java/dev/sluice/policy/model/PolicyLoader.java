@@ -225,7 +225,7 @@ public final class PolicyLoader {
                                             + " {host, port, database, table}, iceberg: {catalog,"
                                             + " table} or filesystem: {path}."
                                     : " Use allow, deny, a masking function such as pseudonymize or"
-                                    + " mask_show_last_n(4), or a list of masking functions.";
+                                            + " mask_show_last_n(4), or a list of masking functions.";
                     default -> "";
                 };
         return "Invalid value: " + error + "." + hint;

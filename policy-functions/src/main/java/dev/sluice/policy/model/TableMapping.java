@@ -4,9 +4,9 @@ package dev.sluice.policy.model;
  * Declares what a dataset is to the policy: which dataset it holds (sources; {@code *} in the
  * dataset takes what {@code *} matched), and for sinks the zone and region its data lands in. An
  * entry names either a dataset identity pattern ({@link #identity()}, e.g. a Kafka topic on a
- * cluster) or, as sugar, a catalog table pattern ({@link #table()}: {@code
- * catalog.database.table}; two parts mean the default catalog and one part the default database
- * as well), which the gate resolves to the identities of the catalog's tables.
+ * cluster) or, as sugar, a catalog table pattern ({@link #table()}: {@code catalog.database.table};
+ * two parts mean the default catalog and one part the default database as well), which the gate
+ * resolves to the identities of the catalog's tables.
  */
 public record TableMapping(
         Glob table,
