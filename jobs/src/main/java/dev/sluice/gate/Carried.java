@@ -17,6 +17,19 @@ public record Carried(String className, List<Step> masks) {
                 + (masks.isEmpty()
                         ? " raw"
                         : " via "
-                                + String.join(" -> ", masks.stream().map(Step::function).toList()));
+                                + String.join(" -> ", masks.stream().map(Carried::call).toList()));
+    }
+
+    /** {@code mask_show_last_n(4)}: a mask with its literal arguments. */
+    private static String call(Step step) {
+        if (step.literalArguments().isEmpty()) {
+            return step.function();
+        }
+        return step.function()
+                + "("
+                + String.join(
+                        ", ",
+                        step.literalArguments().stream().map(a -> a == null ? "?" : a).toList())
+                + ")";
     }
 }

@@ -107,6 +107,39 @@ class GateCorpusTest {
     }
 
     @Test
+    void aReadBackJudgedAloneUsesTheClassesThePolicyDeclaresForTheDataset() {
+        Path file = CORPUS.resolve("pipelines").resolve("bypass_read_back_own_ddl.sql");
+
+        GateReport alone = new PolicyGate(policy()).evaluate(planner().plan(load(file)));
+
+        assertThat(alone.graph()).isFalse();
+        assertThat(alone.findings())
+                .as(alone.describe())
+                .anySatisfy(
+                        f -> {
+                            assertThat(f.kind()).isEqualTo(Finding.Kind.LEAK);
+                            assertThat(f.className()).isEqualTo("PCI.PAN");
+                        });
+        assertThat(alone.datasets())
+                .containsEntry(
+                        "default_catalog.default_database.rb (source)",
+                        "kafka{cluster=main, topic=restricted.out} [dataset restricted.out, zone"
+                                + " restricted, region eu-west-1]");
+    }
+
+    @Test
+    void theGraphCarriesTheFormOfEachClass() {
+        GateReport downstream =
+                graphReports().get(CORPUS.resolve("pipelines").resolve("ok_pseudo_reader.sql"));
+
+        assertThat(downstream.classesWritten()).containsExactly("PII.EMAIL");
+        assertThat(downstream.datasets().get("default_catalog.default_database.pseudo_in (source)"))
+                .contains(
+                        "written by ["
+                                + CORPUS.resolve("pipelines").resolve("ok_pseudo_writer.sql"));
+    }
+
+    @Test
     void theCorpusHoldsEnoughBypassAttemptsAndControls() throws IOException {
         try (Stream<Path> files = corpus()) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
