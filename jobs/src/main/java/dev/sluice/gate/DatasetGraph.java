@@ -44,6 +44,31 @@ public final class DatasetGraph {
         return carried.containsKey(identity);
     }
 
+    /**
+     * The datasets of the graph a source identity reads: itself when a pipeline writes it, and for
+     * a Kafka topic pattern every written topic of its cluster the pattern matches.
+     */
+    public List<DatasetIdentity> readBy(DatasetIdentity source) {
+        List<DatasetIdentity> out = new ArrayList<>();
+        if (carried.containsKey(source)) {
+            out.add(source);
+        }
+        String pattern = source.fields().get("topic-pattern");
+        if (pattern != null) {
+            java.util.regex.Pattern regex = java.util.regex.Pattern.compile(pattern);
+            for (DatasetIdentity written : carried.keySet()) {
+                if (written.kind().equals(source.kind())
+                        && java.util.Objects.equals(
+                                written.fields().get("cluster"), source.fields().get("cluster"))
+                        && written.fields().containsKey("topic")
+                        && regex.matcher(written.fields().get("topic")).matches()) {
+                    out.add(written);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The pipelines (files) that write a dataset. */
     public Set<String> writers(DatasetIdentity identity) {
         return writers.getOrDefault(identity, Set.of());

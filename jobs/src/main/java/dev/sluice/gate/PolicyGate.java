@@ -214,9 +214,10 @@ public final class PolicyGate {
                     }
                 }
             }
-            if (graph.written(identity)) {
-                names.add("written by " + graph.writers(identity));
-                Map<String, Set<Carried>> carried = graph.carried(identity);
+            List<DatasetIdentity> written = graph.readBy(identity);
+            for (DatasetIdentity w : written) {
+                names.add("written by " + graph.writers(w));
+                Map<String, Set<Carried>> carried = graph.carried(w);
                 Set<Carried> all = new LinkedHashSet<>();
                 carried.values().forEach(all::addAll);
                 for (String column : readColumns) {
@@ -232,7 +233,7 @@ public final class PolicyGate {
                                     ? " [unmapped]"
                                     : " [" + String.join("; ", names) + "]"));
             if (mapped.isEmpty()
-                    && !graph.written(identity)
+                    && written.isEmpty()
                     && !identity.generated()
                     && policy.unmappedSources() == Policy.UnmappedSources.REJECT) {
                 findings.add(
