@@ -47,9 +47,40 @@ CREATE TABLE staging.crm_notes (
 
 CREATE DATABASE IF NOT EXISTS sink;
 
-CREATE TABLE sink.analytics_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
-CREATE TABLE sink.analytics_by_key (k STRING, v STRING) WITH ('connector' = 'blackhole');
-CREATE TABLE sink.analytics_packed (id BIGINT, r ROW<a STRING, b STRING>) WITH ('connector' = 'blackhole');
+-- sinks are upsert-kafka topics (they take changelogs and persist what they get), one topic each
+CREATE TABLE sink.analytics_out (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'analytics.out',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+CREATE TABLE sink.analytics_by_key (
+  k STRING,
+  v STRING,
+  PRIMARY KEY (k) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'analytics.by_key',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+CREATE TABLE sink.analytics_packed (
+  id BIGINT,
+  r ROW<a STRING, b STRING>,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'analytics.packed',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
 CREATE TABLE sink.analytics_mirror (
   id BIGINT,
   v STRING,
@@ -59,10 +90,76 @@ CREATE TABLE sink.analytics_mirror (
   'url' = 'jdbc:postgresql://127.0.0.1:1/never_connected',
   'table-name' = 'mirror'
 );
-CREATE TABLE sink.partner_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
-CREATE TABLE sink.restricted_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
-CREATE TABLE sink.us_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
-CREATE TABLE sink.adhoc_out (id BIGINT, v STRING) WITH ('connector' = 'blackhole');
+CREATE TABLE sink.partner_out (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'partner.out',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+CREATE TABLE sink.restricted_out (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'restricted.out',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+CREATE TABLE sink.us_out (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'us.out',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+CREATE TABLE sink.adhoc_out (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'adhoc.out',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+-- a harmless click stream (policy: dataset web.clicks, nothing classified)
+CREATE DATABASE IF NOT EXISTS other;
+CREATE TABLE other.web_clicks (id BIGINT, url STRING) WITH (
+  'connector' = 'kafka',
+  'topic' = 'web.clicks',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'json'
+);
+
+-- a restricted sink that another pipeline may read back (policy: dataset restricted.chain_*)
+CREATE TABLE sink.restricted_chain (
+  id BIGINT,
+  v STRING,
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'restricted.chain',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+
+-- an Iceberg catalog (Hadoop, a temporary folder) for Iceberg sinks
+CREATE CATALOG ice WITH ('type' = 'iceberg', 'catalog-type' = 'hadoop', 'warehouse' = '${CORPUS_WAREHOUSE}');
+CREATE DATABASE IF NOT EXISTS ice.lake;
 
 -- a table outside every dataset of the policy: reading it needs no grant
 CREATE DATABASE IF NOT EXISTS other;

@@ -8,6 +8,7 @@ import dev.sluice.gate.GateCheck;
 import dev.sluice.gate.GateReport;
 import dev.sluice.policy.model.PolicyException;
 import dev.sluice.policy.model.PolicyProblem;
+import dev.sluice.sql.Pipeline;
 import dev.sluice.sql.PipelineException;
 import dev.sluice.sql.PipelineLoader;
 import dev.sluice.sql.PipelineValidator;
@@ -82,8 +83,20 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format = Format.human;
 
-    @Option(names = "--explain", description = "Print the optimized plan of each valid pipeline.")
+    @Option(
+            names = "--explain",
+            description =
+                    "Print the optimized plan of each valid pipeline and, with a policy, the"
+                            + " dataset identity of every table it reads and writes.")
     boolean explain;
+
+    @Option(
+            names = "--per-file",
+            description =
+                    "Judge each pipeline file alone instead of as one dataset graph: datasets"
+                            + " other pipelines write then carry only the classes the policy"
+                            + " declares for them.")
+    boolean perFile;
 
     @Mixin VariableOptions variableOptions;
 
@@ -167,6 +180,9 @@ final class ValidateCommand implements Callable<Integer> {
                                     null));
                 }
             }
+            // gated files: their index in reports, source and report, decided together below
+            List<Integer> gatedAt = new ArrayList<>();
+            List<SourceText> gatedSources = new ArrayList<>();
             for (Path file : arguments) {
                 if (SqlFileArguments.isInside(file, catalogFolder)) {
                     continue; // reported with the catalog
@@ -204,9 +220,36 @@ final class ValidateCommand implements Callable<Integer> {
                                         report.file(), report.role(), report.metadata(), own, null);
                     }
                 } else if (gate != null && report.ok() && report.metadata() != null) {
-                    report = gated(gate, report, catalogSources, source, variables);
+                    gatedAt.add(reports.size());
+                    gatedSources.add(source);
                 }
                 reports.add(report);
+            }
+            if (gate != null && !gatedAt.isEmpty()) {
+                if (perFile || gatedAt.size() == 1) {
+                    spec.commandLine()
+                            .getErr()
+                            .println(
+                                    "note: "
+                                            + (perFile ? "--per-file" : "one pipeline file")
+                                            + ": each pipeline is judged alone; datasets other"
+                                            + " pipelines write carry only the classes the policy"
+                                            + " declares for them (validate the folder to follow"
+                                            + " them through the dataset graph).");
+                    for (int i = 0; i < gatedAt.size(); i++) {
+                        int at = gatedAt.get(i);
+                        reports.set(
+                                at,
+                                gated(
+                                        gate,
+                                        reports.get(at),
+                                        catalogSources,
+                                        gatedSources.get(i),
+                                        variables));
+                    }
+                } else {
+                    graphGated(gate, reports, gatedAt, gatedSources, catalogSources, variables);
+                }
             }
             print(reports);
             if (fix) {
@@ -221,6 +264,54 @@ final class ValidateCommand implements Callable<Integer> {
             deleteRecursively(warehouse);
         }
     }
+
+    /** Runs the gate on every planned pipeline as one dataset graph. */
+    private void graphGated(
+            GateCheck gate,
+            List<FileReport> reports,
+            List<Integer> gatedAt,
+            List<SourceText> sources,
+            List<SourceText> catalog,
+            Variables variables) {
+        List<Pipeline> pipelines = new ArrayList<>();
+        List<Integer> loadedAt = new ArrayList<>();
+        List<SourceText> loadedSources = new ArrayList<>();
+        for (int i = 0; i < gatedAt.size(); i++) {
+            int at = gatedAt.get(i);
+            try {
+                pipelines.add(PipelineLoader.load(catalog, sources.get(i), variables));
+                loadedAt.add(at);
+                loadedSources.add(sources.get(i));
+            } catch (SqlFileException e) {
+                FileReport r = reports.get(at);
+                reports.set(
+                        at, new FileReport(r.file(), r.role(), r.metadata(), List.of(e), r.plan()));
+            }
+        }
+        List<GateCheck.Decision> decisions;
+        try {
+            decisions = gate.decideAll(pipelines, "validate");
+        } catch (SqlFileException | PipelineException | PolicyException e) {
+            // a pipeline Flink refuses, or a policy problem: judge the files one by one, which
+            // places each error at its file (and reports a policy problem once)
+            for (int i = 0; i < loadedAt.size(); i++) {
+                int at = loadedAt.get(i);
+                reports.set(
+                        at, gated(gate, reports.get(at), catalog, loadedSources.get(i), variables));
+            }
+            return;
+        }
+        if (explain && !decisions.isEmpty()) {
+            graphLines.addAll(decisions.get(0).graph().describe());
+        }
+        for (int i = 0; i < decisions.size(); i++) {
+            int at = loadedAt.get(i);
+            reports.set(at, judged(gate, reports.get(at), loadedSources.get(i), decisions.get(i)));
+        }
+    }
+
+    /** Dataset graph lines for --explain. */
+    private final List<String> graphLines = new ArrayList<>();
 
     /** Runs the gate on a pipeline that planned; its findings become the file's problems. */
     private FileReport gated(
@@ -258,6 +349,12 @@ final class ValidateCommand implements Callable<Integer> {
             return new FileReport(
                     report.file(), report.role(), report.metadata(), problems, report.plan());
         }
+        return judged(gate, report, source, decision);
+    }
+
+    /** A file's report with the gate's decision: its findings become the file's problems. */
+    private FileReport judged(
+            GateCheck gate, FileReport report, SourceText source, GateCheck.Decision decision) {
         GateReport gateReport = decision.report();
         gateReports.put(report.file(), gateReport);
         gateNotes.put(report.file(), GateSummary.notChecked(decision, gate.policy()));
@@ -382,9 +479,13 @@ final class ValidateCommand implements Callable<Integer> {
                                     + gateReport.classesWritten()
                                     + ", rules "
                                     + gateReport.ruleIds()
+                                    + (gateReport.graph() ? ", dataset graph" : "")
                                     + ")");
                     for (String note : gateNotes.getOrDefault(report.file(), List.of())) {
                         out.println("    " + note);
+                    }
+                    if (explain) {
+                        out.print(gateReport.describeDatasets());
                     }
                 }
                 if (report.plan() != null) {
@@ -397,7 +498,15 @@ final class ValidateCommand implements Callable<Integer> {
                         out.println(problem.excerpt());
                     }
                 }
+                GateReport gateReport = gateReports.get(report.file());
+                if (explain && gateReport != null) {
+                    out.print(gateReport.describeDatasets());
+                }
             }
+        }
+        if (explain && !graphLines.isEmpty()) {
+            out.println("dataset graph (what reaches each dataset the pipelines write):");
+            graphLines.forEach(l -> out.println("  " + l));
         }
         long bad = reports.stream().filter(r -> !r.ok()).count();
         int checked = reports.size() - notChecked.size();

@@ -326,12 +326,21 @@ class BadInputTest {
                         "Retention for warehous.payments.payments"));
         cases.add(
                 policyCase(
-                        "sources pattern matching no table",
+                        "sources table pattern matching no table",
                         "10_payments.yaml",
-                        "table: staging.payments_*",
-                        "table: stagin.payments_*",
+                        "- kafka: {cluster: platform, topic: 'staging.payments.public.*'}",
+                        "- table: stagin.payments_*",
                         "@- table: stagin",
                         "Did you mean staging.payments_*?"));
+        cases.add(
+                policyCase(
+                        "sources identity pattern matching no topic",
+                        "10_payments.yaml",
+                        "topic: 'staging.payments.public.*'",
+                        "topic: 'stagin.payments.public.*'",
+                        "UNMAPPED SOURCE",
+                        "kafka{cluster=platform, topic=staging.payments.public.cards}",
+                        "Fix: Map it in the policy"));
         cases.add(
                 c(
                         "empty policy file as the only policy",

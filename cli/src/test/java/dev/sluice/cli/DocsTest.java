@@ -34,6 +34,10 @@ class DocsTest {
     private static final Set<String> POLICY_SECTIONS =
             Set.of(
                     "version",
+                    "classes",
+                    "detection",
+                    "kafka_clusters",
+                    "unmapped_sources",
                     "sources",
                     "sinks",
                     "classifications",

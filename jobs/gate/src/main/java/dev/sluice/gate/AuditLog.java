@@ -128,6 +128,15 @@ public final class AuditLog {
         report.ruleIds().forEach(rules::add);
         ArrayNode classes = r.putArray("classes");
         report.classesWritten().forEach(classes::add);
+        ArrayNode datasets = r.putArray("datasets");
+        report.datasets()
+                .forEach(
+                        (table, identity) -> {
+                            ObjectNode d = datasets.addObject();
+                            d.put("table", table);
+                            d.put("identity", identity);
+                        });
+        r.put("datasetGraph", report.graph());
         ArrayNode findings = r.putArray("findings");
         for (Finding f : report.findings()) {
             ObjectNode o = findings.addObject();

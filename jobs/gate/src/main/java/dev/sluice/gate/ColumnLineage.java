@@ -54,6 +54,9 @@ public final class ColumnLineage {
     private final Map<Integer, List<Integer>> inputs = new HashMap<>();
     private final Map<Integer, List<Set<ColumnPath>>> memo = new HashMap<>();
     private final Map<Integer, Set<String>> tablesMemo = new HashMap<>();
+    private final Map<String, TableRef> refs = new LinkedHashMap<>();
+    private static final Pattern OPTIONS_HINT = Pattern.compile("OPTIONS options:\\{(.*?)}\\]");
+    private static final Pattern HINT_ENTRY = Pattern.compile(", (?=[A-Za-z0-9_.\\-]+=)");
 
     private ColumnLineage(JsonNode plan) {
         for (JsonNode node : plan.path("nodes")) {
@@ -65,8 +68,39 @@ public final class ColumnLineage {
         }
     }
 
+    /**
+     * Columns of tables the compiled plan names without their schema (Flink leaves temporary
+     * tables' schemas out of it): every column and the persisted ones (physical and non-virtual
+     * metadata), in table order; null when the table is unknown.
+     */
+    public interface Schemas {
+        List<String> columns(String identifier);
+
+        List<String> persistedColumns(String identifier);
+    }
+
+    private Schemas schemas = NO_SCHEMAS;
+
+    private static final Schemas NO_SCHEMAS =
+            new Schemas() {
+                @Override
+                public List<String> columns(String identifier) {
+                    return null;
+                }
+
+                @Override
+                public List<String> persistedColumns(String identifier) {
+                    return null;
+                }
+            };
+
     /** The lineage of every sink of a compiled plan, in plan order. */
     public static List<SinkLineage> of(String compiledPlanJson) {
+        return of(compiledPlanJson, NO_SCHEMAS);
+    }
+
+    /** Like {@link #of(String)}, asking {@code schemas} for tables the plan has no schema of. */
+    public static List<SinkLineage> of(String compiledPlanJson, Schemas schemas) {
         JsonNode plan;
         try {
             plan = JSON.readTree(compiledPlanJson);
@@ -74,6 +108,7 @@ public final class ColumnLineage {
             throw new LineageException("The compiled plan is not JSON: " + e.getOriginalMessage());
         }
         ColumnLineage lineage = new ColumnLineage(plan);
+        lineage.schemas = schemas;
         List<SinkLineage> sinks = new ArrayList<>();
         for (JsonNode node : lineage.nodes.values()) {
             if (kind(node).equals("sink")) {
@@ -85,8 +120,19 @@ public final class ColumnLineage {
 
     private SinkLineage sink(JsonNode node) {
         JsonNode table = node.path("dynamicTableSink").path("table");
-        String identifier = unquote(table.path("identifier").asText());
+        String identifier = ref(node, table);
         List<String> columns = new ArrayList<>();
+        if (table.path("resolvedTable").isMissingNode()) {
+            List<String> persisted =
+                    schemas.persistedColumns(unquote(table.path("identifier").asText()));
+            if (persisted == null) {
+                throw new LineageException(
+                        "sink " + identifier,
+                        "The plan names the sink table without its schema and the catalog does"
+                                + " not know it.");
+            }
+            columns.addAll(persisted);
+        }
         for (JsonNode column : table.path("resolvedTable").path("schema").path("columns")) {
             String columnKind = column.path("kind").asText("PHYSICAL");
             boolean persisted =
@@ -108,7 +154,40 @@ public final class ColumnLineage {
                 .path("options")
                 .fields()
                 .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
-        return new SinkLineage(identifier, options, columns, perColumn, tables(input));
+        Set<String> read = tables(input);
+        Map<String, TableRef> used = new LinkedHashMap<>();
+        used.put(identifier, refs.get(identifier));
+        read.forEach(t -> used.put(t, refs.get(t)));
+        return new SinkLineage(identifier, options, columns, perColumn, read, used);
+    }
+
+    /**
+     * The lineage key of the table of a scan, lookup or sink node: its identifier, plus the {@code
+     * OPTIONS} hint Flink records on the node (its description is the only place the compiled plan
+     * keeps hints).
+     */
+    private String ref(JsonNode node, JsonNode table) {
+        TableRef ref =
+                new TableRef(
+                        unquote(table.path("identifier").asText()),
+                        hints(node.path("description").asText("")));
+        refs.putIfAbsent(ref.key(), ref);
+        return ref.key();
+    }
+
+    /** The {@code OPTIONS} hint of a node's description, as Flink renders it ({k=v, k2=v2}). */
+    static Map<String, String> hints(String description) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = OPTIONS_HINT.matcher(description);
+        while (m.find()) {
+            for (String entry : HINT_ENTRY.split(m.group(1))) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    out.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every table read below a node. */
@@ -130,14 +209,14 @@ public final class ColumnLineage {
         return out;
     }
 
-    private static String scannedTable(JsonNode node) {
+    private String scannedTable(JsonNode node) {
         String k = kind(node);
         if (k.equals("table-source-scan")) {
-            return unquote(node.path("scanTableSource").path("table").path("identifier").asText());
+            return ref(node, node.path("scanTableSource").path("table"));
         }
         if (k.equals("lookup-join")) {
             JsonNode t = node.path("temporalTable").path("lookupTableSource").path("table");
-            return t.isMissingNode() ? null : unquote(t.path("identifier").asText());
+            return t.isMissingNode() ? null : ref(node, t);
         }
         return null;
     }
@@ -252,6 +331,7 @@ public final class ColumnLineage {
                 return lookupJoin(node);
             default:
                 throw new LineageException(
+                        "plan node " + node.path("description").asText(node.path("type").asText()),
                         "The gate cannot derive column lineage through plan node '"
                                 + node.path("type").asText()
                                 + "' ("
@@ -263,10 +343,20 @@ public final class ColumnLineage {
 
     private List<Set<ColumnPath>> scan(JsonNode node) {
         JsonNode table = node.path("scanTableSource").path("table");
-        String identifier = unquote(table.path("identifier").asText());
+        String identifier = ref(node, table);
         Map<String, String> byName = new LinkedHashMap<>();
         for (JsonNode column : table.path("resolvedTable").path("schema").path("columns")) {
             byName.put(column.path("name").asText(), column.path("name").asText());
+        }
+        if (table.path("resolvedTable").isMissingNode()) {
+            List<String> known = schemas.columns(unquote(table.path("identifier").asText()));
+            if (known == null) {
+                throw new LineageException(
+                        "scan of " + identifier,
+                        "The plan names the table without its schema and the catalog does not"
+                                + " know it.");
+            }
+            known.forEach(c -> byName.put(c, c));
         }
         List<Set<ColumnPath>> out = new ArrayList<>();
         for (String name : outputNames(node)) {
@@ -300,7 +390,7 @@ public final class ColumnLineage {
                     "A lookup join on a table the gate cannot identify; it rejects what it cannot"
                             + " prove.");
         }
-        String identifier = unquote(table.path("identifier").asText());
+        String identifier = ref(node, table);
         List<String> names = outputNames(temporal);
         List<Set<ColumnPath>> looked = new ArrayList<>();
         for (String name : names) {
@@ -402,6 +492,7 @@ public final class ColumnLineage {
                 return call(expr, scope);
             default:
                 throw new LineageException(
+                        "expression of kind " + expr.path("kind").asText(),
                         "The gate cannot derive lineage through an expression of kind '"
                                 + expr.path("kind").asText()
                                 + "'; it rejects what it cannot prove.");

@@ -33,8 +33,14 @@ public record Finding(
         ZONE("team-zone"),
         /** The class may not be stored in the sink's region. */
         RESIDENCY("residency"),
-        /** Classified data goes to a sink the policy does not map to a zone and region. */
+        /** Classified data goes to a dataset the policy does not map to a zone and region. */
         UNMAPPED_SINK("unmapped-sink"),
+        /** The pipeline reads a persistent dataset the policy does not map. */
+        UNMAPPED_SOURCE("unmapped-source"),
+        /** A table's connector options do not name a dataset the gate can identify. */
+        IDENTITY("identity"),
+        /** The policy's entries contradict each other for a dataset the pipeline uses. */
+        POLICY("policy"),
         /** The pipeline redefines a masking function's name with its own code. */
         SHADOWED_FUNCTION("shadowed-function"),
         /** The gate cannot derive the lineage, so it cannot prove the INSERT compliant. */

@@ -5,7 +5,19 @@ package dev.sluice.gate;
  * as unprovable instead of passing it.
  */
 public final class LineageException extends RuntimeException {
+    private final String node;
+
     public LineageException(String message) {
+        this("plan", message);
+    }
+
+    /** {@code node} names the plan node or expression the gate cannot follow. */
+    public LineageException(String node, String message) {
         super(message);
+        this.node = node;
+    }
+
+    public String node() {
+        return node;
     }
 }

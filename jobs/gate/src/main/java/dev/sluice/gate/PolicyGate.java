@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,66 +46,422 @@ public final class PolicyGate {
         this.clock = clock;
     }
 
-    /** Decides on a planned pipeline. */
+    /** Decides on a planned pipeline alone: other pipelines' datasets carry declared classes. */
     public GateReport evaluate(PlannedPipeline planned) {
-        Pipeline pipeline = planned.pipeline();
-        String owner = pipeline.metadata() == null ? null : pipeline.metadata().owner();
-        String name =
-                pipeline.metadata() == null
-                        ? pipeline.pipeline().source().name()
-                        : pipeline.metadata().name();
-        Findings findings = new Findings();
-        Set<String> classes = new TreeSet<>();
-        Set<String> rulesApplied = new TreeSet<>();
+        return evaluate(planned, DatasetGraph.none());
+    }
 
-        checkShadowedFunctions(planned, findings);
-        Optional<Team> team = owner == null ? Optional.empty() : policy.team(owner);
-        for (PlannedPipeline.PlannedInsert insert : planned.inserts()) {
-            SourceLocation at = insert.insert().location();
-            if (insert.unprovable() != null) {
-                findings.add(
-                        new Finding(
-                                Finding.Kind.UNPROVABLE,
-                                at,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                insert.unprovable(),
-                                "Rewrite the INSERT with plain projections, joins, aggregates,"
-                                        + " unions or UNNEST, which the gate can follow.",
-                                null));
-                continue;
-            }
-            for (SinkLineage sink : insert.sinks()) {
-                try {
-                    checkSink(at, owner, team, sink, findings, classes, rulesApplied);
-                } catch (PolicyException e) {
+    /** Decides on a planned pipeline as part of a dataset graph. */
+    public GateReport evaluate(PlannedPipeline planned, DatasetGraph graph) {
+        return new Evaluation(planned, graph).run().report();
+    }
+
+    /** What the pipeline writes into each persistent dataset, for the dataset graph. */
+    Map<DatasetIdentity, Map<String, Set<Carried>>> written(
+            PlannedPipeline planned, DatasetGraph graph) {
+        return new Evaluation(planned, graph).run().written;
+    }
+
+    /** One evaluation of one pipeline: its findings, what it reads and writes. */
+    private final class Evaluation {
+        final PlannedPipeline planned;
+        final DatasetGraph graph;
+        final Pipeline pipeline;
+        final String owner;
+        final Optional<Team> team;
+        final Findings findings = new Findings();
+        final Set<String> classes = new TreeSet<>();
+        final Set<String> rulesApplied = new TreeSet<>();
+        final Map<String, String> datasets = new LinkedHashMap<>();
+        final Map<DatasetIdentity, Map<String, Set<Carried>>> written = new LinkedHashMap<>();
+        DatasetResolver resolver;
+
+        Evaluation(PlannedPipeline planned, DatasetGraph graph) {
+            this.planned = planned;
+            this.graph = graph;
+            this.pipeline = planned.pipeline();
+            this.owner = pipeline.metadata() == null ? null : pipeline.metadata().owner();
+            this.team = owner == null ? Optional.empty() : policy.team(owner);
+        }
+
+        Evaluation run() {
+            checkShadowedFunctions(planned, findings);
+            resolver = new DatasetResolver(policy, pipeline.variables(), planned.catalogTables());
+            for (PlannedPipeline.PlannedInsert insert : planned.inserts()) {
+                SourceLocation at = insert.insert().location();
+                if (insert.unprovable() != null) {
                     findings.add(
                             new Finding(
                                     Finding.Kind.UNPROVABLE,
                                     at,
-                                    sink.sinkTable(),
                                     null,
                                     null,
                                     null,
                                     null,
-                                    e.problems().get(0).message(),
-                                    "Fix the policy's table mappings.",
+                                    null,
+                                    insert.unprovable(),
+                                    "Rewrite the INSERT with plain projections, joins,"
+                                            + " aggregates, unions or UNNEST, which the gate can"
+                                            + " follow.",
                                     null));
+                    continue;
+                }
+                for (SinkLineage sink : insert.sinks()) {
+                    try {
+                        checkSink(at, insert, sink);
+                    } catch (PolicyException e) {
+                        findings.add(
+                                new Finding(
+                                        Finding.Kind.POLICY,
+                                        at,
+                                        sink.sinkTable(),
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        e.problems().get(0).message(),
+                                        "Fix the policy's sources:/sinks: entries.",
+                                        null));
+                    }
+                }
+            }
+            return this;
+        }
+
+        GateReport report() {
+            String name =
+                    pipeline.metadata() == null
+                            ? pipeline.pipeline().source().name()
+                            : pipeline.metadata().name();
+            return new GateReport(
+                    name,
+                    pipeline.pipeline().source().name(),
+                    sha256(pipeline.pipeline().source().text()),
+                    owner,
+                    clock.instant(),
+                    findings.list(),
+                    classes,
+                    rulesApplied,
+                    datasets,
+                    graph.complete());
+        }
+
+        /** The identities of a table of the plan, or a finding saying why there are none. */
+        List<DatasetIdentity> identities(
+                SourceLocation at, PlannedPipeline.PlannedInsert insert, String key) {
+            Map<String, String> options = insert.tableOptions().getOrDefault(key, Map.of());
+            try {
+                return resolver.identities(options);
+            } catch (DatasetIdentity.Problem e) {
+                String table = key.contains(" /*+") ? key.substring(0, key.indexOf(" /*+")) : key;
+                SourceLocation declared =
+                        key.contains(" /*+") ? at : declarationOfTable(pipeline, table, at);
+                findings.add(
+                        new Finding(
+                                Finding.Kind.IDENTITY,
+                                declared,
+                                key,
+                                null,
+                                null,
+                                null,
+                                "identity",
+                                "option '"
+                                        + e.option()
+                                        + "' of table "
+                                        + table
+                                        + ": "
+                                        + e.getMessage(),
+                                e.fix(),
+                                null));
+                return null;
+            }
+        }
+
+        /** What a source identity holds: its classes per column, with their form. */
+        private Map<String, Set<Carried>> sourceClasses(
+                SourceLocation at,
+                String key,
+                DatasetIdentity identity,
+                SinkLineage sink,
+                Set<String> readColumns) {
+            List<TableMapping.Resolved> mapped = resolver.source(identity, graph.topics());
+            Map<String, Set<Carried>> out = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>();
+            for (TableMapping.Resolved r : mapped) {
+                names.add(DatasetResolver.describe(r));
+                checkGrant(at, sink, key, r.dataset());
+                if (r.dataset() == null) {
+                    continue;
+                }
+                for (String column : readColumns) {
+                    for (String cls : policy.classesOf(r.dataset() + "." + column)) {
+                        out.computeIfAbsent(column, k -> new LinkedHashSet<>())
+                                .add(new Carried(cls, List.of()));
+                    }
+                }
+                // a column the dataset does not have may be one of its columns renamed
+                Set<String> known = resolver.catalogColumns(identity);
+                if (!known.isEmpty()) {
+                    Set<Carried> all = new LinkedHashSet<>();
+                    for (String column : known) {
+                        policy.classesOf(r.dataset() + "." + column)
+                                .forEach(c -> all.add(new Carried(c, List.of())));
+                    }
+                    for (String column : readColumns) {
+                        if (!known.contains(column) && !all.isEmpty()) {
+                            out.computeIfAbsent(column, k -> new LinkedHashSet<>()).addAll(all);
+                        }
+                    }
+                }
+            }
+            List<DatasetIdentity> written = graph.readBy(identity);
+            for (DatasetIdentity w : written) {
+                names.add("written by " + graph.writers(w));
+                Map<String, Set<Carried>> carried = graph.carried(w);
+                Set<Carried> all = new LinkedHashSet<>();
+                carried.values().forEach(all::addAll);
+                for (String column : readColumns) {
+                    Set<Carried> c = carried.get(column);
+                    out.computeIfAbsent(column, k -> new LinkedHashSet<>())
+                            .addAll(c != null ? c : all);
+                }
+            }
+            datasets.put(
+                    key + " (source)",
+                    identity
+                            + (names.isEmpty()
+                                    ? " [unmapped]"
+                                    : " [" + String.join("; ", names) + "]"));
+            if (mapped.isEmpty()
+                    && written.isEmpty()
+                    && !identity.generated()
+                    && policy.unmappedSources() == Policy.UnmappedSources.REJECT) {
+                findings.add(
+                        new Finding(
+                                Finding.Kind.UNMAPPED_SOURCE,
+                                at,
+                                sink.sinkTable(),
+                                null,
+                                key,
+                                null,
+                                "unmapped-source",
+                                "The pipeline reads "
+                                        + identity
+                                        + ", which no sources: or sinks: entry of the policy"
+                                        + " maps, so the gate cannot know what it holds"
+                                        + (graph.complete()
+                                                ? ""
+                                                : " (validate the whole folder to follow datasets"
+                                                        + " other pipelines write)")
+                                        + ".",
+                                "Map it in the policy, e.g. - {"
+                                        + identity.kind()
+                                        + ": {"
+                                        + identity.fields().entrySet().stream()
+                                                .filter(e -> !e.getKey().equals("port"))
+                                                .map(e -> e.getKey() + ": '" + e.getValue() + "'")
+                                                .collect(Collectors.joining(", "))
+                                        + "}, dataset: <domain.table>}, or set"
+                                        + " unmapped_sources: unclassified if unmapped places hold"
+                                        + " nothing sensitive.",
+                                null));
+            }
+            return out;
+        }
+
+        private void checkGrant(SourceLocation at, SinkLineage sink, String table, String dataset) {
+            // grants govern datasets: reading only unmapped tables needs no grant
+            if (policy.teams().isEmpty()
+                    || dataset == null
+                    || (team.isPresent() && team.get().mayRead(dataset))) {
+                return;
+            }
+            findings.add(
+                    new Finding(
+                            Finding.Kind.GRANT,
+                            at,
+                            sink.sinkTable(),
+                            null,
+                            table,
+                            null,
+                            "grant",
+                            team.isPresent()
+                                    ? "Team '"
+                                            + team.get().name()
+                                            + "' has no grant to read dataset "
+                                            + dataset
+                                            + " (grants at "
+                                            + team.get().origin()
+                                            + ")."
+                                    : "The pipeline's owner '"
+                                            + owner
+                                            + "' is not a team of the policy, so it holds no"
+                                            + " grant to read dataset "
+                                            + dataset
+                                            + ".",
+                            team.isPresent()
+                                    ? "Ask the dataset's owners to add "
+                                            + dataset
+                                            + " to teams."
+                                            + team.get().name()
+                                            + ".reads, or read a dataset the team may read."
+                                    : "Declare the team under teams: with the datasets it"
+                                            + " reads and its zone, or set -- @owner to a team"
+                                            + " of the policy ("
+                                            + String.join(", ", policy.teams().keySet())
+                                            + ").",
+                            null));
+        }
+
+        private void checkSink(
+                SourceLocation at, PlannedPipeline.PlannedInsert insert, SinkLineage sink) {
+            List<DatasetIdentity> sinkIds = identities(at, insert, sink.sinkTable());
+            // what every source table holds, column by column
+            Map<String, Set<String>> readColumns = new LinkedHashMap<>();
+            for (Set<ColumnPath> paths : sink.paths()) {
+                for (ColumnPath p : paths) {
+                    readColumns
+                            .computeIfAbsent(p.source().table(), k -> new TreeSet<>())
+                            .add(p.source().column());
+                }
+            }
+            Map<String, Map<String, Set<Carried>>> sourceClasses = new LinkedHashMap<>();
+            for (String table : sink.sourceTables()) {
+                List<DatasetIdentity> ids = identities(at, insert, table);
+                if (ids == null) {
+                    continue;
+                }
+                Map<String, Set<Carried>> byColumn = new LinkedHashMap<>();
+                for (DatasetIdentity id : ids) {
+                    sourceClasses(at, table, id, sink, readColumns.getOrDefault(table, Set.of()))
+                            .forEach(
+                                    (column, carried) ->
+                                            byColumn.computeIfAbsent(
+                                                            column, k -> new LinkedHashSet<>())
+                                                    .addAll(carried));
+                }
+                sourceClasses.put(table, byColumn);
+            }
+            if (sinkIds == null) {
+                return;
+            }
+            for (DatasetIdentity sinkId : sinkIds) {
+                checkSinkDataset(at, sink, sinkId, sourceClasses);
+            }
+        }
+
+        private void checkSinkDataset(
+                SourceLocation at,
+                SinkLineage sink,
+                DatasetIdentity sinkId,
+                Map<String, Map<String, Set<Carried>>> sourceClasses) {
+            Optional<TableMapping.Resolved> target = resolver.sink(sinkId);
+            String zone = target.map(TableMapping.Resolved::zone).orElse(null);
+            String region = target.map(TableMapping.Resolved::region).orElse(null);
+            datasets.put(
+                    sink.sinkTable() + " (sink)",
+                    sinkId
+                            + target.map(t -> " [" + DatasetResolver.describe(t) + "]")
+                                    .orElse(
+                                            sinkId.persists()
+                                                    ? " [unmapped]"
+                                                    : " [discards rows]"));
+            if (team.isPresent()
+                    && zone != null
+                    && !team.get().zones().isEmpty()
+                    && !team.get().zones().contains(zone)) {
+                findings.add(
+                        new Finding(
+                                Finding.Kind.ZONE,
+                                at,
+                                sink.sinkTable(),
+                                null,
+                                null,
+                                null,
+                                "team-zone",
+                                "Team '"
+                                        + team.get().name()
+                                        + "' writes to zone(s) "
+                                        + team.get().zones()
+                                        + ", but this sink is in zone "
+                                        + zone
+                                        + ".",
+                                "Write to a sink of zone " + team.get().zones() + ".",
+                                null));
+            }
+            if (!sinkId.persists()) {
+                return; // blackhole: the rows are discarded, nothing lands anywhere
+            }
+            Map<String, Set<Carried>> out =
+                    written.computeIfAbsent(sinkId, k -> new LinkedHashMap<>());
+            for (int i = 0; i < sink.columns().size(); i++) {
+                String column = sink.columns().get(i);
+                Set<Carried> reaching = out.computeIfAbsent(column, k -> new LinkedHashSet<>());
+                for (ColumnPath path : sink.paths().get(i)) {
+                    Set<Carried> carried =
+                            sourceClasses
+                                    .getOrDefault(path.source().table(), Map.of())
+                                    .getOrDefault(path.source().column(), Set.of());
+                    for (Carried c : carried) {
+                        List<Step> steps = new ArrayList<>(c.masks());
+                        steps.addAll(path.steps());
+                        ColumnPath effective = new ColumnPath(path.source(), steps);
+                        classes.add(c.className());
+                        reaching.add(new Carried(c.className(), form(steps)));
+                        checkClass(
+                                at,
+                                sink,
+                                sinkId,
+                                column,
+                                effective,
+                                c.className(),
+                                zone,
+                                region,
+                                findings,
+                                rulesApplied);
+                    }
                 }
             }
         }
-        return new GateReport(
-                name,
-                pipeline.pipeline().source().name(),
-                sha256(pipeline.pipeline().source().text()),
-                owner,
-                clock.instant(),
-                findings.list(),
-                classes,
-                rulesApplied);
+    }
+
+    /**
+     * The masks a value went through, as a dataset carries them: masking functions of the policy
+     * applied to the value itself, from the last decrypt on, each once (a finite set, so the
+     * dataset graph settles even around cycles).
+     */
+    private List<Step> form(List<Step> steps) {
+        List<Step> out = new ArrayList<>();
+        for (Step step : steps) {
+            if (step.function().startsWith("decrypt")) {
+                out.clear();
+                continue;
+            }
+            if (step.operand() == 0
+                    && step.systemFunction()
+                    && maskingFunctionNames().contains(step.function())
+                    && !out.contains(step)) {
+                out.add(step);
+            }
+        }
+        return out;
+    }
+
+    private Set<String> maskingFunctionNames() {
+        Set<String> masking = new TreeSet<>();
+        for (Rule rule : policy.rules()) {
+            for (Treatment t : rule.zones().values()) {
+                t.functions().forEach(f -> masking.add(f.name()));
+            }
+        }
+        return masking;
+    }
+
+    /** Where a pipeline or catalog file declares a table, else {@code fallback}. */
+    private static SourceLocation declarationOfTable(
+            Pipeline pipeline, String table, SourceLocation fallback) {
+        BoundStatement s = PipelinePlanner.declarationOf(pipeline, table);
+        return s == null ? fallback : s.location();
     }
 
     private void checkShadowedFunctions(PlannedPipeline planned, Findings findings) {
@@ -148,110 +505,10 @@ public final class PolicyGate {
         return new SourceLocation(pipeline.pipeline().source().name(), 1, 1);
     }
 
-    private void checkSink(
-            SourceLocation at,
-            String owner,
-            Optional<Team> team,
-            SinkLineage sink,
-            Findings findings,
-            Set<String> classes,
-            Set<String> rulesApplied) {
-        Optional<TableMapping.Resolved> target = policy.sink(sink.sinkTable());
-        String zone = target.map(TableMapping.Resolved::zone).orElse(null);
-        String region = target.map(TableMapping.Resolved::region).orElse(null);
-        boolean teamsDeclared = !policy.teams().isEmpty();
-
-        // grants govern datasets: reading only unmapped tables needs no grant, whoever owns it
-        if (teamsDeclared) {
-            for (String table : sink.sourceTables()) {
-                Optional<TableMapping.Resolved> source = policy.source(table);
-                if (source.isEmpty()
-                        || source.get().dataset() == null
-                        || (team.isPresent() && team.get().mayRead(source.get().dataset()))) {
-                    continue;
-                }
-                String dataset = source.get().dataset();
-                findings.add(
-                        new Finding(
-                                Finding.Kind.GRANT,
-                                at,
-                                sink.sinkTable(),
-                                null,
-                                table,
-                                null,
-                                "grant",
-                                team.isPresent()
-                                        ? "Team '"
-                                                + team.get().name()
-                                                + "' has no grant to read dataset "
-                                                + dataset
-                                                + " (grants at "
-                                                + team.get().origin()
-                                                + ")."
-                                        : "The pipeline's owner '"
-                                                + owner
-                                                + "' is not a team of the policy, so it holds no"
-                                                + " grant to read dataset "
-                                                + dataset
-                                                + ".",
-                                team.isPresent()
-                                        ? "Ask the dataset's owners to add "
-                                                + dataset
-                                                + " to teams."
-                                                + team.get().name()
-                                                + ".reads, or read a dataset the team may read."
-                                        : "Declare the team under teams: with the datasets it"
-                                                + " reads and its zone, or set -- @owner to a team"
-                                                + " of the policy ("
-                                                + String.join(", ", policy.teams().keySet())
-                                                + ").",
-                                null));
-            }
-        }
-        if (team.isPresent()) {
-            if (zone != null
-                    && !team.get().zones().isEmpty()
-                    && !team.get().zones().contains(zone)) {
-                findings.add(
-                        new Finding(
-                                Finding.Kind.ZONE,
-                                at,
-                                sink.sinkTable(),
-                                null,
-                                null,
-                                null,
-                                "team-zone",
-                                "Team '"
-                                        + team.get().name()
-                                        + "' writes to zone(s) "
-                                        + team.get().zones()
-                                        + ", but this sink is in zone "
-                                        + zone
-                                        + ".",
-                                "Write to a sink of zone " + team.get().zones() + ".",
-                                null));
-            }
-        }
-
-        for (int i = 0; i < sink.columns().size(); i++) {
-            String column = sink.columns().get(i);
-            for (ColumnPath path : sink.paths().get(i)) {
-                Optional<TableMapping.Resolved> source = policy.source(path.source().table());
-                if (source.isEmpty() || source.get().dataset() == null) {
-                    continue;
-                }
-                String datasetColumn = source.get().dataset() + "." + path.source().column();
-                for (String cls : policy.classesOf(datasetColumn)) {
-                    classes.add(cls);
-                    checkClass(at, sink, column, path, cls, zone, region, findings, rulesApplied);
-                }
-            }
-        }
-    }
-
     private void checkClass(
             SourceLocation at,
             SinkLineage sink,
+            DatasetIdentity sinkId,
             String column,
             ColumnPath path,
             String cls,
@@ -291,11 +548,28 @@ public final class PolicyGate {
                             source,
                             cls,
                             "unmapped-sink",
-                            "The sink table has no zone in the policy, so no rule can allow "
+                            "The sink writes to "
+                                    + sinkId
+                                    + ", which no sinks: entry of the policy maps to a zone, so"
+                                    + " no rule can allow "
                                     + cls
                                     + " in it.",
-                            "Add the table to the policy's sinks: (table, zone, region), or drop"
-                                    + " the column.",
+                            "Map the dataset in the policy's sinks:, e.g. - {"
+                                    + sinkId.kind()
+                                    + (sinkId.fields().isEmpty()
+                                            ? ": {}"
+                                            : ": {"
+                                                    + sinkId.fields().entrySet().stream()
+                                                            .filter(e -> !e.getKey().equals("port"))
+                                                            .map(
+                                                                    e ->
+                                                                            e.getKey()
+                                                                                    + ": '"
+                                                                                    + e.getValue()
+                                                                                    + "'")
+                                                            .collect(Collectors.joining(", "))
+                                                    + "}")
+                                    + ", zone: <zone>, region: <region>}, or drop the column.",
                             null));
             return;
         }

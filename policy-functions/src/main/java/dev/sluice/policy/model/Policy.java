@@ -27,6 +27,16 @@ public final class Policy {
     private final Map<String, Set<String>> regions;
     private final Map<String, Retention> retention;
     private final Map<String, Set<String>> subjects;
+    private final UnmappedSources unmappedSources;
+    private final Map<String, List<String>> kafkaClusters;
+
+    /** What the gate does with a persistent source no entry maps ({@code unmapped_sources:}). */
+    public enum UnmappedSources {
+        /** The pipeline is rejected: an unknown place may hold anything (the default). */
+        REJECT,
+        /** The source is read as holding no classified column. */
+        UNCLASSIFIED
+    }
 
     /** Set once by {@link PolicyLoader} before the policy is handed out; never changed after. */
     private DetectionSettings detection = DetectionSettings.none();
@@ -41,7 +51,11 @@ public final class Policy {
             List<TableMapping> sinks,
             Map<String, Set<String>> regions,
             Map<String, Retention> retention,
-            Map<String, Set<String>> subjects) {
+            Map<String, Set<String>> subjects,
+            UnmappedSources unmappedSources,
+            Map<String, List<String>> kafkaClusters) {
+        this.unmappedSources = unmappedSources;
+        this.kafkaClusters = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaClusters));
         this.files = List.copyOf(files);
         this.classifications = Collections.unmodifiableMap(new LinkedHashMap<>(classifications));
         this.classificationOrigins = Map.copyOf(classificationOrigins);
@@ -52,6 +66,19 @@ public final class Policy {
         this.regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
         this.retention = Collections.unmodifiableMap(new LinkedHashMap<>(retention));
         this.subjects = Collections.unmodifiableMap(new LinkedHashMap<>(subjects));
+    }
+
+    /** What to do with persistent sources no entry maps; {@code REJECT} unless a file says so. */
+    public UnmappedSources unmappedSources() {
+        return unmappedSources;
+    }
+
+    /**
+     * Named Kafka clusters ({@code kafka_clusters:}): alias to bootstrap servers, each a {@code
+     * host:port} or a {@code ${VARIABLE}} the gate resolves with the pipeline's variables.
+     */
+    public Map<String, List<String>> kafkaClusters() {
+        return kafkaClusters;
     }
 
     /** The files this policy was composed from, in load order. */
@@ -162,11 +189,11 @@ public final class Policy {
         if (matching.isEmpty()) {
             return Optional.empty();
         }
-        matching.sort(Comparator.comparingInt((TableMapping m) -> -m.table().specificity()));
+        matching.sort(Comparator.comparingInt((TableMapping m) -> -m.specificity()));
         TableMapping best = matching.get(0);
         Set<TableMapping.Resolved> tied = new LinkedHashSet<>();
         for (TableMapping m : matching) {
-            if (m.table().specificity() == best.table().specificity()) {
+            if (m.specificity() == best.specificity()) {
                 TableMapping.Resolved r = m.resolve(qualified);
                 tied.add(new TableMapping.Resolved(r.dataset(), r.zone(), r.region(), null));
             }
@@ -183,7 +210,7 @@ public final class Policy {
                                             + section
                                             + " entries equally ("
                                             + matching.stream()
-                                                    .map(m -> m.table() + " at " + m.origin())
+                                                    .map(m -> m.pattern() + " at " + m.origin())
                                                     .toList()
                                             + ") that disagree. Make one pattern more specific.")));
         }

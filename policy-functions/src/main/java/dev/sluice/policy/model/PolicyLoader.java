@@ -248,8 +248,13 @@ public final class PolicyLoader {
                     case "pattern" -> hintForPattern(m.getInstanceLocation().toString());
                     case "required" -> " Add the missing field.";
                     case "oneOf" ->
-                            " Use allow, deny, a masking function such as pseudonymize or"
-                                    + " mask_show_last_n(4), or a list of masking functions.";
+                            m.getInstanceLocation().toString().matches("/(sources|sinks)/.*")
+                                    ? " Name the dataset by exactly one of table: (a catalog"
+                                            + " table pattern), kafka: {cluster, topic}, jdbc:"
+                                            + " {host, port, database, table}, iceberg: {catalog,"
+                                            + " table} or filesystem: {path}."
+                                    : " Use allow, deny, a masking function such as pseudonymize or"
+                                            + " mask_show_last_n(4), or a list of masking functions.";
                     default -> "";
                 };
         return "Invalid value: " + error + "." + hint;
@@ -378,6 +383,10 @@ public final class PolicyLoader {
         private final Map<String, Retention> retention = new LinkedHashMap<>();
         private final Map<String, Set<String>> subjects = new LinkedHashMap<>();
         private final DetectionSettings.Composer detection = new DetectionSettings.Composer();
+        private Policy.UnmappedSources unmappedSources;
+        private Origin unmappedSourcesOrigin;
+        private final Map<String, List<String>> kafkaClusters = new LinkedHashMap<>();
+        private final Map<String, Origin> kafkaClusterOrigins = new HashMap<>();
 
         Composer(List<PolicyProblem> problems) {
             this.problems = problems;
@@ -430,6 +439,48 @@ public final class PolicyLoader {
                             });
             fields(root.path("retention")).forEach((dataset, r) -> addRetention(file, dataset, r));
             detection.add(root.path("detection"), file::at, problems);
+            if (root.hasNonNull("unmapped_sources")) {
+                Policy.UnmappedSources u =
+                        Policy.UnmappedSources.valueOf(
+                                root.get("unmapped_sources").asText().toUpperCase());
+                Origin at = file.at("/unmapped_sources");
+                if (unmappedSources != null && unmappedSources != u) {
+                    problems.add(
+                            new PolicyProblem(
+                                    at,
+                                    "/unmapped_sources",
+                                    "Conflicting unmapped_sources: "
+                                            + u.name().toLowerCase()
+                                            + " here, "
+                                            + unmappedSources.name().toLowerCase()
+                                            + " at "
+                                            + unmappedSourcesOrigin
+                                            + ". Declare it once, in the org-wide file."));
+                } else if (unmappedSources == null) {
+                    unmappedSources = u;
+                    unmappedSourcesOrigin = at;
+                }
+            }
+            fields(root.path("kafka_clusters"))
+                    .forEach(
+                            (alias, servers) -> {
+                                List<String> list = new ArrayList<>();
+                                servers.forEach(v -> list.add(v.asText()));
+                                Origin at = file.at("/kafka_clusters/" + alias);
+                                List<String> earlier = kafkaClusters.putIfAbsent(alias, list);
+                                if (earlier != null && !earlier.equals(list)) {
+                                    problems.add(
+                                            new PolicyProblem(
+                                                    at,
+                                                    "/kafka_clusters/" + alias,
+                                                    "Conflicting servers for Kafka cluster "
+                                                            + alias
+                                                            + " (also at "
+                                                            + kafkaClusterOrigins.get(alias)
+                                                            + "). Declare each cluster once."));
+                                }
+                                kafkaClusterOrigins.putIfAbsent(alias, at);
+                            });
             fields(root.path("subjects"))
                     .forEach(
                             (subject, columns) -> {
@@ -520,14 +571,20 @@ public final class PolicyLoader {
                 ParsedFile file, JsonNode list, String section, Map<String, TableMapping> into) {
             for (int i = 0; i < list.size(); i++) {
                 JsonNode n = list.get(i);
-                String pattern = TableMapping.qualify(n.path("table").asText());
+                Origin at = file.at(section + "/" + i);
+                IdentityPattern identity = identityPattern(n);
+                String pattern =
+                        identity != null
+                                ? identity.toString()
+                                : TableMapping.qualify(n.path("table").asText());
                 TableMapping m =
                         new TableMapping(
-                                Glob.of(pattern),
+                                identity != null ? null : Glob.of(pattern),
+                                identity,
                                 text(n, "dataset"),
                                 text(n, "zone"),
                                 text(n, "region"),
-                                file.at(section + "/" + i));
+                                at);
                 TableMapping earlier = into.putIfAbsent(pattern, m);
                 if (earlier != null
                         && !(eq(earlier.dataset(), m.dataset())
@@ -544,9 +601,22 @@ public final class PolicyLoader {
                                             + " (also at "
                                             + earlier.origin()
                                             + " with other values). Declare each table pattern"
-                                            + " once."));
+                                            + " and identity pattern once."));
                 }
             }
+        }
+
+        /** The identity pattern of a sources/sinks entry, or null for a catalog-name entry. */
+        private static IdentityPattern identityPattern(JsonNode entry) {
+            for (String kind : IdentityPattern.NAME_FIELD.keySet()) {
+                JsonNode fields = entry.get(kind);
+                if (fields != null && fields.isObject()) {
+                    Map<String, Glob> globs = new LinkedHashMap<>();
+                    fields(fields).forEach((k, v) -> globs.put(k, Glob.of(v.asText())));
+                    return new IdentityPattern(kind, globs);
+                }
+            }
+            return null;
         }
 
         private void addRetention(ParsedFile file, String dataset, JsonNode node) {
@@ -591,7 +661,11 @@ public final class PolicyLoader {
                             List.copyOf(sinks.values()),
                             regions,
                             retention,
-                            subjects);
+                            subjects,
+                            unmappedSources == null
+                                    ? Policy.UnmappedSources.REJECT
+                                    : unmappedSources,
+                            kafkaClusters);
             policy.detection(detection.build());
             return policy;
         }

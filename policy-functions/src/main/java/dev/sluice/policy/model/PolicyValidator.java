@@ -372,13 +372,13 @@ public final class PolicyValidator {
      * Problems of {@code sources:} table patterns that match none of {@code tables} (qualified
      * {@code catalog.database.table} names) while being a near miss of one: a typo that leaves the
      * real tables unmapped. Patterns far from every table may name tables other pipelines declare,
-     * so they are not problems here.
+     * so they are not problems here. Only catalog-name ({@code table:}) entries are checked here.
      */
     public static List<PolicyProblem> unmatchedSources(Policy policy, Collection<String> tables) {
         List<PolicyProblem> out = new ArrayList<>();
         for (TableMapping m : policy.sources()) {
-            if (tables.stream().anyMatch(m::matches)) {
-                continue;
+            if (m.table() == null || tables.stream().anyMatch(m::matches)) {
+                continue; // identity entries are checked by the gate against resolved identities
             }
             String suggestion = nearestPattern(m.table().toString(), tables);
             if (suggestion != null) {

@@ -7,6 +7,7 @@ import dev.sluice.policy.model.PolicyLoader.PolicyText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PolicyLoaderTest {
@@ -39,9 +40,19 @@ class PolicyLoaderTest {
         assertThat(policy.rulesFor("PCI.PAN", "analytics"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.id()).isEqualTo("pci-pan"));
-        assertThat(policy.source("default_catalog.staging.payments_customers"))
-                .get()
-                .satisfies(r -> assertThat(r.dataset()).isEqualTo("payments.customers"));
+        TableMapping staging = policy.sources().get(0);
+        assertThat(staging.identity().kind()).isEqualTo("kafka");
+        assertThat(
+                        staging.resolve(
+                                        Map.of(
+                                                "cluster",
+                                                "platform",
+                                                "topic",
+                                                "staging.payments.public.customers"))
+                                .dataset())
+                .isEqualTo("payments.customers");
+        assertThat(policy.kafkaClusters()).containsKey("platform");
+        assertThat(policy.unmappedSources()).isEqualTo(Policy.UnmappedSources.REJECT);
         assertThat(policy.sink("warehouse.payments.cards"))
                 .get()
                 .satisfies(
@@ -290,6 +301,38 @@ class PolicyLoaderTest {
         assertThatThrownBy(() -> policy.sink("warehouse.a.t"))
                 .isInstanceOf(PolicyException.class)
                 .hasMessageContaining("more specific");
+    }
+
+    @Test
+    void identityEntriesMatchTheirKindAndFieldsAndNeedExactlyOneForm() {
+        Policy policy =
+                load(
+                        "p.yaml",
+                        """
+                        unmapped_sources: unclassified
+                        sources:
+                          - {kafka: {cluster: main, topic: 'staging.shop.*'}, dataset: 'shop.*'}
+                          - {jdbc: {database: crm, table: public.people}, dataset: crm.people}
+                        """);
+        IdentityPattern kafka = policy.sources().get(0).identity();
+        assertThat(kafka.matches("kafka", Map.of("cluster", "main", "topic", "staging.shop.x")))
+                .isTrue();
+        assertThat(kafka.matches("kafka", Map.of("cluster", "other", "topic", "staging.shop.x")))
+                .isFalse();
+        assertThat(kafka.matches("jdbc", Map.of("cluster", "main", "topic", "staging.shop.x")))
+                .isFalse();
+        assertThat(policy.unmappedSources()).isEqualTo(Policy.UnmappedSources.UNCLASSIFIED);
+
+        List<PolicyProblem> both =
+                problems(
+                        "p.yaml",
+                        "sources:\n"
+                                + "  - {table: a.b, kafka: {topic: t}, dataset: x.y}\n"
+                                + "  - {dataset: x.z}\n");
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).at().line()).isEqualTo(2);
+        assertThat(both.get(0).message()).contains("exactly one of table:");
+        assertThat(both.get(1).at().line()).isEqualTo(3);
     }
 
     @Test

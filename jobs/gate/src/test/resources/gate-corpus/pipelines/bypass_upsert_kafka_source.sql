@@ -1,0 +1,10 @@
+-- @owner crm
+-- @description The staging topic read through upsert-kafka instead of kafka
+-- @expect reject mask
+
+CREATE TEMPORARY TABLE up (id BIGINT, email STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (
+  'connector' = 'upsert-kafka', 'topic' = 'staging.crm.public.customers', 'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'key.format' = 'json', 'value.format' = 'json'
+);
+
+INSERT INTO sink.analytics_out SELECT id, email FROM up;

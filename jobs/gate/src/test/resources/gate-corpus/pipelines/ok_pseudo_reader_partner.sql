@@ -1,0 +1,10 @@
+-- @owner crm
+-- @description Pseudonymized downstream copy into the partner zone, which allows pseudonymize
+-- @expect pass
+
+CREATE TEMPORARY TABLE pseudo_in (id BIGINT, v STRING) WITH (
+  'connector' = 'kafka', 'topic' = 'analytics.team.pseudo', 'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'scan.startup.mode' = 'earliest-offset', 'format' = 'json'
+);
+
+INSERT INTO sink.partner_out SELECT id, v FROM pseudo_in;

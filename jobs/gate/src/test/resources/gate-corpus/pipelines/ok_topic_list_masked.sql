@@ -1,0 +1,10 @@
+-- @owner crm
+-- @description A topic list with the staging topic, e-mail hashed
+-- @expect pass
+
+CREATE TEMPORARY TABLE two (id BIGINT, email STRING) WITH (
+  'connector' = 'kafka', 'topic' = 'web.clicks;staging.crm.public.customers', 'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'scan.startup.mode' = 'earliest-offset', 'format' = 'json'
+);
+
+INSERT INTO sink.analytics_out SELECT id, mask_hash(email) FROM two;
