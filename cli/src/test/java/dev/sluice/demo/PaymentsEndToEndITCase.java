@@ -58,7 +58,14 @@ class PaymentsEndToEndITCase {
 
     @Test
     void icebergEqualsPostgresAndStagingHoldsExactlyTheCommittedChanges() throws Exception {
-        EmbeddedStack stack = STACK.stack();
+        proveThePaymentsPath(STACK.stack());
+    }
+
+    /**
+     * Runs the payments scenario on {@code stack} and proves Iceberg, staging and the CRM table
+     * equal PostgreSQL; shared with {@link PaymentsOnRestWarehouseITCase}.
+     */
+    static void proveThePaymentsPath(EmbeddedStack stack) throws Exception {
         PaymentsScenario scenario = new PaymentsScenario(stack, 7, Duration.ofSeconds(1));
         scenario.createSourceDatabase(SEED_CUSTOMERS);
         Map<String, Long> seeded = scenario.traffic().rowChangesByTable();
@@ -131,7 +138,7 @@ class PaymentsEndToEndITCase {
     }
 
     private static List<JsonNode> stagingChanges(PaymentsScenario scenario, String table) {
-        return STACK
+        return scenario
                 .stack()
                 .kafka()
                 .readCommitted(scenario.stagingTopic(table), Duration.ofSeconds(10))
