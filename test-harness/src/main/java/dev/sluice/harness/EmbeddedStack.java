@@ -43,7 +43,8 @@ public final class EmbeddedStack implements AutoCloseable {
         this.postgres = postgres;
         this.kafka = kafka;
         this.iceberg = iceberg;
-        this.startupTimes = Map.copyOf(startupTimes);
+        this.startupTimes =
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(startupTimes));
     }
 
     /** Where the stack's Iceberg warehouse lives. */
