@@ -127,8 +127,7 @@ class PaymentsEndToEndITCase {
         return env;
     }
 
-    private static boolean stagingCountsEqual(
-            PaymentsScenario scenario, Map<String, Long> expected) {
+    static boolean stagingCountsEqual(PaymentsScenario scenario, Map<String, Long> expected) {
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             if (stagingChanges(scenario, table).size() != expected.get(table)) {
                 return false;
@@ -208,7 +207,7 @@ class PaymentsEndToEndITCase {
         return rows;
     }
 
-    private static boolean icebergEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
+    static boolean icebergEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
         try {
             return expectedWarehouse(scenario, "customers").equals(icebergRows(stack, "customers"))
                     && expectedWarehouse(scenario, "cards").equals(icebergRows(stack, "cards"))
