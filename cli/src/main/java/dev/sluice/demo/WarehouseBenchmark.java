@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.iceberg.util.ThreadPools;
 
 /**
  * Benchmark command (never run by the tests): the demo's payments path on the folder warehouse and
@@ -50,8 +51,13 @@ public final class WarehouseBenchmark {
     public static void main(String[] args) throws Exception {
         int transactions = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         Path base = Files.createTempDirectory("sluice-warehouse-benchmark-");
+        startIcebergWorkersHere();
         List<Result> results = new ArrayList<>();
+        ClassLoader own = Thread.currentThread().getContextClassLoader();
         for (EmbeddedStack.Warehouse warehouse : EmbeddedStack.Warehouse.values()) {
+            // submitting a job leaves the closed cluster's user-code class loader as this
+            // thread's context loader, where the AWS SDK's logging looks up resources
+            Thread.currentThread().setContextClassLoader(own);
             results.add(run(warehouse, base.resolve(warehouse.name().toLowerCase()), transactions));
         }
         Files.deleteIfExists(base);
@@ -89,6 +95,22 @@ public final class WarehouseBenchmark {
                 "throughput ratio REST / folder: %.2f%n",
                 results.get(1).changesPerSecond() / results.get(0).changesPerSecond());
         System.exit(0);
+    }
+
+    /**
+     * Iceberg's shared worker pool is static and its threads keep the context class loader of the
+     * thread that made them: made inside the first Flink cluster's job, they would hold its closed
+     * user-code loader when the second cluster's run reads tables. Made here, they hold this one.
+     */
+    private static void startIcebergWorkersHere() throws Exception {
+        java.util.concurrent.ExecutorService pool = ThreadPools.getWorkerPool();
+        List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+        for (int i = 0; i < ThreadPools.WORKER_THREAD_POOL_SIZE; i++) {
+            started.add(pool.submit(() -> {}));
+        }
+        for (java.util.concurrent.Future<?> task : started) {
+            task.get();
+        }
     }
 
     private static Result run(EmbeddedStack.Warehouse warehouse, Path workDir, int transactions)
