@@ -1,14 +1,30 @@
 -- The realtime warehouse: an Iceberg catalog and the tables pipelines write to. Format v2 with a
 -- primary key and upserts, so updates and deletes from staging are applied, not appended.
 --
--- Variables: ICEBERG_CATALOG_TYPE (hadoop | rest | hive: the catalog types Iceberg's Flink catalog
--- knows; a JDBC catalog needs 'catalog-impl' = 'org.apache.iceberg.jdbc.JdbcCatalog' and its 'uri'
--- instead), ICEBERG_WAREHOUSE (a folder URI or object-store path).
+-- Variables (docs/warehouse.md):
+--   ICEBERG_CATALOG_TYPE   hadoop | rest | hive (the catalog types Iceberg's Flink catalog knows; a
+--                          JDBC catalog needs 'catalog-impl' = 'org.apache.iceberg.jdbc.JdbcCatalog')
+--   ICEBERG_WAREHOUSE      a folder URI (hadoop) or the catalog's warehouse (rest: s3://bucket/path
+--                          or the warehouse name the REST catalog expects)
+--   ICEBERG_CATALOG_URI    rest: the catalog's http(s) address
+--   ICEBERG_CATALOG_TOKEN  rest: the bearer token (a secret)
+--   ICEBERG_IO_IMPL        org.apache.iceberg.aws.s3.S3FileIO for object storage
+--   S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY (a secret;
+--                          both keys empty: the AWS SDK's default credentials, e.g. AWS_* variables)
+-- The defaults keep a folder warehouse working with the first two variables only.
 
 CREATE CATALOG warehouse WITH (
   'type' = 'iceberg',
   'catalog-type' = '${ICEBERG_CATALOG_TYPE}',
-  'warehouse' = '${ICEBERG_WAREHOUSE}'
+  'warehouse' = '${ICEBERG_WAREHOUSE}',
+  'uri' = '${ICEBERG_CATALOG_URI:-}',
+  'token' = '${ICEBERG_CATALOG_TOKEN:-}',
+  'io-impl' = '${ICEBERG_IO_IMPL:-org.apache.iceberg.hadoop.HadoopFileIO}',
+  's3.endpoint' = '${S3_ENDPOINT:-https://s3.amazonaws.com}',
+  's3.path-style-access' = '${S3_PATH_STYLE_ACCESS:-false}',
+  'client.region' = '${S3_REGION:-us-east-1}',
+  's3.access-key-id' = '${S3_ACCESS_KEY_ID:-}',
+  's3.secret-access-key' = '${S3_SECRET_ACCESS_KEY:-}'
 );
 
 CREATE DATABASE IF NOT EXISTS warehouse.payments;

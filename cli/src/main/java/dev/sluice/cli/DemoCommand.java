@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.demo.PaymentsDemo;
+import dev.sluice.harness.EmbeddedStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,16 @@ final class DemoCommand implements Callable<Integer> {
     int customers;
 
     @Option(
+            names = "--warehouse",
+            defaultValue = "folder",
+            description =
+                    "Where the Iceberg warehouse lives: folder (a Hadoop catalog in a local folder)"
+                            + " or rest (an Iceberg REST catalog with its tables on an"
+                            + " S3-compatible object store, each server in a JVM of its own; what"
+                            + " production runs). Default: ${DEFAULT-VALUE}.")
+    String warehouse;
+
+    @Option(
             names = "--work-dir",
             description =
                     "Folder for the embedded stack's data (default: a new folder under .sluice/).")
@@ -60,10 +71,21 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError(
                     "Invalid --customers: " + customers + ". Seed at least 1 customer.");
         }
+        EmbeddedStack.Warehouse warehouseKind =
+                switch (warehouse.toLowerCase(java.util.Locale.ROOT)) {
+                    case "folder" -> EmbeddedStack.Warehouse.FOLDER;
+                    case "rest" -> EmbeddedStack.Warehouse.REST;
+                    default ->
+                            throw new UserError(
+                                    "Invalid --warehouse: '"
+                                            + warehouse
+                                            + "'. Use folder or rest.");
+                };
         Path folder = newWorkDir(workDir != null ? workDir : Path.of(".sluice"));
         PaymentsDemo demo =
                 new PaymentsDemo(
-                        new PaymentsDemo.Settings(length, rate, customers, folder), System.out);
+                        new PaymentsDemo.Settings(length, rate, customers, folder, warehouseKind),
+                        System.out);
         CountDownLatch finished = new CountDownLatch(1);
         AtomicBoolean signalled = new AtomicBoolean();
         // other ways the JVM ends (SIGHUP, System.exit): the demo still gets to stop everything;

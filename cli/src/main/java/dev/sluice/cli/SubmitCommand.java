@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
         })
 final class SubmitCommand implements Callable<Integer> {
     private static final Pattern REFERENCE =
-            Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+            Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}'\\s]*)?}");
     private static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED");
 
     @Spec CommandSpec spec;
@@ -151,7 +151,11 @@ final class SubmitCommand implements Callable<Integer> {
             used.addAll(referenced(catalogFile));
         }
         for (String name : used) {
-            Variables.Value value = variables.get(name).orElseThrow();
+            // a variable with a default in the file may be left undefined: the job uses the default
+            Variables.Value value = variables.get(name).orElse(null);
+            if (value == null) {
+                continue;
+            }
             if (value.secret()) {
                 args.add("--secret-env");
                 args.add(name);

@@ -44,6 +44,21 @@ public final class PaymentsScenario {
     public static final String SLOT = "sluice_payments";
     public static final List<String> SOURCE_TABLES = List.of("customers", "cards", "payments");
 
+    /** Iceberg catalog options → the variables of {@code sql/catalog/20_warehouse.sql}. */
+    private static final Map<String, String> CATALOG_FILE_VARIABLES =
+            Map.of(
+                    "uri", "ICEBERG_CATALOG_URI",
+                    "token", "ICEBERG_CATALOG_TOKEN",
+                    "io-impl", "ICEBERG_IO_IMPL",
+                    "s3.endpoint", "S3_ENDPOINT",
+                    "s3.path-style-access", "S3_PATH_STYLE_ACCESS",
+                    "client.region", "S3_REGION",
+                    "s3.access-key-id", "S3_ACCESS_KEY_ID",
+                    "s3.secret-access-key", "S3_SECRET_ACCESS_KEY");
+
+    private static final java.util.Set<String> SECRET_OPTIONS =
+            java.util.Set.of("token", "s3.access-key-id", "s3.secret-access-key");
+
     private final EmbeddedStack stack;
     private final PaymentsTraffic traffic;
     private final IngestConfig ingestConfig;
@@ -66,6 +81,10 @@ public final class PaymentsScenario {
                         Map.of(
                                 IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(),
                                 stack.postgres().password()));
+    }
+
+    public EmbeddedStack stack() {
+        return stack;
     }
 
     public PaymentsTraffic traffic() {
@@ -127,7 +146,18 @@ public final class PaymentsScenario {
     /** The variables of the catalog files, pointing at the embedded stack. */
     public Variables variables() {
         Map<String, String> iceberg = stack.iceberg().flinkCatalogOptions();
-        return Variables.builder()
+        Variables.Builder variables = Variables.builder();
+        // a REST warehouse on the object store: the catalog's address and token, S3FileIO's
+        // endpoint and keys (the folder warehouse leaves them to the catalog file's defaults)
+        CATALOG_FILE_VARIABLES.forEach(
+                (option, variable) -> {
+                    String value = iceberg.get(option);
+                    if (value != null) {
+                        variables.put(
+                                variable, value, SECRET_OPTIONS.contains(option), "embedded stack");
+                    }
+                });
+        return variables
                 .put(
                         "KAFKA_BOOTSTRAP_SERVERS",
                         stack.kafka().bootstrapServers(),

@@ -58,7 +58,14 @@ class PaymentsEndToEndITCase {
 
     @Test
     void icebergEqualsPostgresAndStagingHoldsExactlyTheCommittedChanges() throws Exception {
-        EmbeddedStack stack = STACK.stack();
+        proveThePaymentsPath(STACK.stack());
+    }
+
+    /**
+     * Runs the payments scenario on {@code stack} and proves Iceberg, staging and the CRM table
+     * equal PostgreSQL; shared with {@link PaymentsOnRestWarehouseITCase}.
+     */
+    static void proveThePaymentsPath(EmbeddedStack stack) throws Exception {
         PaymentsScenario scenario = new PaymentsScenario(stack, 7, Duration.ofSeconds(1));
         scenario.createSourceDatabase(SEED_CUSTOMERS);
         Map<String, Long> seeded = scenario.traffic().rowChangesByTable();
@@ -120,8 +127,7 @@ class PaymentsEndToEndITCase {
         return env;
     }
 
-    private static boolean stagingCountsEqual(
-            PaymentsScenario scenario, Map<String, Long> expected) {
+    static boolean stagingCountsEqual(PaymentsScenario scenario, Map<String, Long> expected) {
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             if (stagingChanges(scenario, table).size() != expected.get(table)) {
                 return false;
@@ -131,7 +137,7 @@ class PaymentsEndToEndITCase {
     }
 
     private static List<JsonNode> stagingChanges(PaymentsScenario scenario, String table) {
-        return STACK
+        return scenario
                 .stack()
                 .kafka()
                 .readCommitted(scenario.stagingTopic(table), Duration.ofSeconds(10))
@@ -201,7 +207,7 @@ class PaymentsEndToEndITCase {
         return rows;
     }
 
-    private static boolean icebergEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
+    static boolean icebergEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
         try {
             return expectedWarehouse(scenario, "customers").equals(icebergRows(stack, "customers"))
                     && expectedWarehouse(scenario, "cards").equals(icebergRows(stack, "cards"))

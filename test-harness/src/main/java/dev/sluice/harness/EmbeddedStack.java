@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedStack implements AutoCloseable {
 
+    /** The object-store bucket of a {@link Warehouse#REST} warehouse. */
+    public static final String WAREHOUSE_BUCKET = "warehouse";
+
     private final Path workDir;
     private final PostgresServer postgres;
     private final KafkaBroker kafka;
@@ -40,15 +43,34 @@ public final class EmbeddedStack implements AutoCloseable {
         this.postgres = postgres;
         this.kafka = kafka;
         this.iceberg = iceberg;
-        this.startupTimes = Map.copyOf(startupTimes);
+        this.startupTimes =
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(startupTimes));
+    }
+
+    /** Where the stack's Iceberg warehouse lives. */
+    public enum Warehouse {
+        /** A Hadoop catalog in a local folder: quickest, one machine only. */
+        FOLDER,
+        /**
+         * An Iceberg REST catalog (JDBC catalog on the embedded PostgreSQL) with its tables on an
+         * S3-compatible object store: what production runs. Each server runs in a child JVM.
+         */
+        REST
+    }
+
+    /** The stack with the folder warehouse; see {@link #start(Path, Warehouse)}. */
+    public static EmbeddedStack start(Path workDir) throws Exception {
+        return start(workDir, Warehouse.FOLDER);
     }
 
     /**
-     * Starts PostgreSQL and Kafka in parallel, then opens the warehouse, all under {@code workDir}
-     * (created if missing, removed on close). If one part fails, or the calling thread is
-     * interrupted, the parts that started (or were still starting) are stopped before this throws.
+     * Starts PostgreSQL and Kafka (and for {@link Warehouse#REST} the object store) in parallel,
+     * then opens the warehouse (starting the REST catalog, which needs PostgreSQL), all under
+     * {@code workDir} (created if missing, removed on close). If one part fails, or the calling
+     * thread is interrupted, the parts that started (or were still starting) are stopped before
+     * this throws.
      */
-    public static EmbeddedStack start(Path workDir) throws Exception {
+    public static EmbeddedStack start(Path workDir, Warehouse warehouseKind) throws Exception {
         long started = System.nanoTime();
         // bind SLF4J here, before two threads ask for loggers at once: otherwise it prints a
         // "substitute loggers" warning and drops their first log lines
@@ -59,7 +81,7 @@ public final class EmbeddedStack implements AutoCloseable {
         // start the two servers one after the other
         ExecutorService starter =
                 Executors.newFixedThreadPool(
-                        2,
+                        3,
                         task -> {
                             Thread thread = new Thread(task, "embedded-stack-start");
                             thread.setDaemon(true);
@@ -73,10 +95,30 @@ public final class EmbeddedStack implements AutoCloseable {
             Future<KafkaBroker> kafka =
                     starter.submit(timed("kafka", times, () -> KafkaBroker.start(workDir)));
             servers.add(kafka);
+            Future<ObjectStore> objectStore = null;
+            if (warehouseKind == Warehouse.REST) {
+                objectStore =
+                        starter.submit(
+                                timed(
+                                        "object-store",
+                                        times,
+                                        () -> ObjectStore.start(workDir, WAREHOUSE_BUCKET)));
+                servers.add(objectStore);
+            }
             PostgresServer postgresServer = started(postgres);
             KafkaBroker kafkaBroker = started(kafka);
-            IcebergWarehouse warehouse =
-                    timed("iceberg", times, () -> IcebergWarehouse.inFolder(workDir)).call();
+            IcebergWarehouse warehouse;
+            if (objectStore == null) {
+                warehouse =
+                        timed("iceberg", times, () -> IcebergWarehouse.inFolder(workDir)).call();
+            } else {
+                ObjectStore store = started(objectStore);
+                // the object store is closed by the warehouse from here on
+                servers.remove(objectStore);
+                warehouse =
+                        timed("iceberg", times, () -> restWarehouse(workDir, postgresServer, store))
+                                .call();
+            }
             times.put("total", Duration.ofNanos(System.nanoTime() - started));
             return new EmbeddedStack(workDir, postgresServer, kafkaBroker, warehouse, times);
         } catch (Exception e) {
@@ -97,6 +139,22 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    private static IcebergWarehouse restWarehouse(
+            Path workDir, PostgresServer postgres, ObjectStore store) throws Exception {
+        RestCatalog catalog;
+        try {
+            catalog = RestCatalog.start(workDir, postgres, store, WAREHOUSE_BUCKET);
+        } catch (Exception e) {
+            try {
+                store.close();
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        return IcebergWarehouse.onRestCatalog(store, catalog);
+    }
+
     public PostgresServer postgres() {
         return postgres;
     }
@@ -114,8 +172,9 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /**
-     * How long each part took to start ({@code postgres}, {@code kafka}, {@code iceberg}) and the
-     * whole stack ({@code total}, less than the sum: the servers start in parallel).
+     * How long each part took to start ({@code postgres}, {@code kafka}, {@code object-store} for a
+     * REST warehouse, {@code iceberg}: the catalog, for a REST warehouse its server) and the whole
+     * stack ({@code total}, less than the sum: the servers start in parallel).
      */
     public Map<String, Duration> startupTimes() {
         return startupTimes;

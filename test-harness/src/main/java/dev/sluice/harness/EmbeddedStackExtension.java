@@ -16,13 +16,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final EmbeddedStack.Warehouse warehouse;
     private Path workDir;
     private EmbeddedStack stack;
+
+    /** The stack with a folder warehouse. */
+    public EmbeddedStackExtension() {
+        this(EmbeddedStack.Warehouse.FOLDER);
+    }
+
+    /** The stack with the given warehouse, e.g. {@code REST} on the object store. */
+    public EmbeddedStackExtension(EmbeddedStack.Warehouse warehouse) {
+        this.warehouse = warehouse;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         workDir = Files.createTempDirectory("sluice-stack-");
-        stack = EmbeddedStack.start(workDir);
+        stack = EmbeddedStack.start(workDir, warehouse);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
@@ -34,11 +35,23 @@ public final class IcebergWarehouse implements AutoCloseable {
     private final IcebergCatalogSettings settings;
     private final Catalog catalog;
     private final Path ownedFolder;
+    private final ObjectStore objectStore;
+    private final RestCatalog restCatalog;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private IcebergWarehouse(IcebergCatalogSettings settings, Path ownedFolder) {
+        this(settings, ownedFolder, null, null);
+    }
+
+    private IcebergWarehouse(
+            IcebergCatalogSettings settings,
+            Path ownedFolder,
+            ObjectStore objectStore,
+            RestCatalog restCatalog) {
         this.settings = settings;
         this.ownedFolder = ownedFolder;
+        this.objectStore = objectStore;
+        this.restCatalog = restCatalog;
         this.catalog =
                 CatalogUtil.buildIcebergCatalog(
                         CATALOG_NAME, settings.icebergProperties(), new Configuration());
@@ -60,6 +73,53 @@ public final class IcebergWarehouse implements AutoCloseable {
 
     public static IcebergWarehouse external(IcebergCatalogSettings settings) {
         return new IcebergWarehouse(settings, null);
+    }
+
+    /**
+     * The production-shaped warehouse: a REST catalog whose tables live on an S3-compatible object
+     * store. Takes ownership of both servers: {@link #close()} stops them.
+     */
+    public static IcebergWarehouse onRestCatalog(ObjectStore store, RestCatalog restCatalog) {
+        try {
+            return new IcebergWarehouse(restSettings(store, restCatalog), null, store, restCatalog);
+        } catch (RuntimeException e) {
+            for (AutoCloseable server : List.of(restCatalog, store)) {
+                try {
+                    server.close();
+                } catch (Exception cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Catalog properties for a REST catalog on an object store: {@code type=rest}, the catalog's
+     * {@code uri}, {@code warehouse} and bearer {@code token}, and {@code S3FileIO} settings. Hold
+     * secrets (token, S3 secret key).
+     */
+    public static IcebergCatalogSettings restSettings(ObjectStore store, RestCatalog restCatalog) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(IcebergCatalogSettings.TYPE, "rest");
+        properties.put(IcebergCatalogSettings.URI_KEY, restCatalog.uri());
+        properties.put(IcebergCatalogSettings.WAREHOUSE, restCatalog.warehouse());
+        properties.put("token", restCatalog.token());
+        // a fixed bearer token: said explicitly, so that Iceberg does not warn that it guessed
+        properties.put("rest.auth.type", "oauth2");
+        properties.put("oauth2-server-uri", restCatalog.uri() + "/v1/oauth/tokens");
+        properties.putAll(store.s3FileIoProperties());
+        return IcebergCatalogSettings.of(properties);
+    }
+
+    /** The object store under a REST warehouse started by the embedded stack. */
+    public Optional<ObjectStore> objectStore() {
+        return Optional.ofNullable(objectStore);
+    }
+
+    /** The REST catalog server of a REST warehouse started by the embedded stack. */
+    public Optional<RestCatalog> restCatalog() {
+        return Optional.ofNullable(restCatalog);
     }
 
     public IcebergCatalogSettings settings() {
@@ -147,6 +207,9 @@ public final class IcebergWarehouse implements AutoCloseable {
     }
 
     public String describe() {
+        if (restCatalog != null && objectStore != null) {
+            return restCatalog.describe() + "\n  " + objectStore.describe();
+        }
         return settings.describe();
     }
 
@@ -166,8 +229,20 @@ public final class IcebergWarehouse implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("Cannot close the Iceberg catalog " + settings.describe(), e);
         } finally {
-            if (ownedFolder != null) {
-                Folders.delete(ownedFolder);
+            try {
+                if (restCatalog != null) {
+                    restCatalog.close();
+                }
+            } finally {
+                try {
+                    if (objectStore != null) {
+                        objectStore.close();
+                    }
+                } finally {
+                    if (ownedFolder != null) {
+                        Folders.delete(ownedFolder);
+                    }
+                }
             }
         }
     }

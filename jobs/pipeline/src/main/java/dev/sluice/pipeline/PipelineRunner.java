@@ -54,6 +54,7 @@ public final class PipelineRunner {
      */
     public static TableResult execute(TableEnvironment tEnv, Pipeline pipeline) {
         StatementSet inserts = PipelineStatements.prepare(tEnv, pipeline);
+        WarehousePreflight.check(tEnv, pipeline);
         BoundStatement first = pipeline.inserts().get(0);
         try {
             return inserts.execute();

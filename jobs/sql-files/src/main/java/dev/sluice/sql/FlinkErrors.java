@@ -24,8 +24,22 @@ public final class FlinkErrors {
 
     private record Hint(Pattern when, String hint) {}
 
+    private static final Pattern CATALOG_URI = Pattern.compile("'uri'\\s*=\\s*'([^']*)'");
+
     private static final List<Hint> HINTS =
             List.of(
+                    new Hint(
+                            Pattern.compile("Not authorized|NotAuthorizedException|Forbidden"),
+                            "The Iceberg REST catalog refused the credentials. Check the catalog's"
+                                    + " 'token' or 'credential' (ICEBERG_CATALOG_TOKEN in"
+                                    + " sql/catalog/20_warehouse.sql)."),
+                    new Hint(
+                            Pattern.compile(
+                                    "Error occurred while processing \\w+ request|Connect to \\S+"
+                                            + " failed"),
+                            "The Iceberg REST catalog cannot be reached. Check the catalog's 'uri'"
+                                    + " (ICEBERG_CATALOG_URI in sql/catalog/20_warehouse.sql) and"
+                                    + " that the catalog runs and this machine reaches it."),
                     new Hint(
                             Pattern.compile(
                                     "Could not execute LOAD MODULE|Unable to create module"),
@@ -112,6 +126,15 @@ public final class FlinkErrors {
                 summary = summary + " " + hint.hint();
                 break;
             }
+        }
+        Matcher catalogUri = CATALOG_URI.matcher(statement.sql());
+        if (statement.sql().regionMatches(true, 0, "CREATE CATALOG", 0, 14)
+                && catalogUri.find()
+                && !catalogUri.group(1).isEmpty()
+                && !summary.contains(catalogUri.group(1))) {
+            // which catalog refused or could not be reached, when the message does not say
+            String uri = catalogUri.group(1).replaceFirst("//[^/@]*@", "//…@");
+            summary = summary + " (catalog uri " + uri + ")";
         }
         return new SqlFileException(
                 location,

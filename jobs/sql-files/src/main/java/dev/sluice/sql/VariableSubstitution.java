@@ -2,6 +2,7 @@ package dev.sluice.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,10 +10,12 @@ import java.util.regex.Pattern;
  * Substitutes {@code ${NAME}} references after a file is split, and only inside {@code '...'}
  * string literals, where the value's quotes are doubled: a value can never end its literal, start
  * another statement or comment out the rest ({@code '; DROP TABLE x; --} stays one string). {@code
- * $${NAME}} writes {@code ${NAME}} itself.
+ * $${NAME}} writes {@code ${NAME}} itself; {@code ${NAME:-default}} writes {@code default} when
+ * NAME is not defined (a default has no spaces, quotes or braces; {@code ${NAME:-}} is empty).
  */
 public final class VariableSubstitution {
     private static final Pattern REFERENCE = Pattern.compile("\\$?\\$\\{([^}'\\s]*)}");
+    private static final String DEFAULT_SEPARATOR = ":-";
 
     private VariableSubstitution() {}
 
@@ -51,6 +54,12 @@ public final class VariableSubstitution {
                     redactedReplacement = replacement;
                 } else {
                     String name = reference.group(1);
+                    String fallback = null;
+                    int defaultAt = name.indexOf(DEFAULT_SEPARATOR);
+                    if (defaultAt >= 0) {
+                        fallback = name.substring(defaultAt + DEFAULT_SEPARATOR.length());
+                        name = name.substring(0, defaultAt);
+                    }
                     if (!Variables.isValidName(name)) {
                         throw error(
                                 statement,
@@ -59,26 +68,33 @@ public final class VariableSubstitution {
                                 "Invalid variable reference "
                                         + text
                                         + ". A name is letters, digits and '_', e.g."
-                                        + " ${KAFKA_BOOTSTRAP_SERVERS}.");
+                                        + " ${KAFKA_BOOTSTRAP_SERVERS}, optionally with a default:"
+                                        + " ${ICEBERG_CATALOG_URI:-}.");
                     }
-                    Variables.Value value =
-                            variables
-                                    .get(name)
-                                    .orElseThrow(
-                                            () ->
-                                                    error(
-                                                            statement,
-                                                            source,
-                                                            reference.start(),
-                                                            "Undefined variable ${"
-                                                                    + name
-                                                                    + "}. Define it with --var "
-                                                                    + name
-                                                                    + "=..., in a --var-file, or"
-                                                                    + " as an environment"
-                                                                    + " variable."));
-                    replacement = value.value().replace("'", "''");
-                    redactedReplacement = value.secret() ? Variables.REDACTED : replacement;
+                    Optional<Variables.Value> given = variables.get(name);
+                    if (given.isEmpty() && fallback != null) {
+                        // a default is part of the file, never a secret
+                        replacement = fallback;
+                        redactedReplacement = fallback;
+                    } else {
+                        String undefined = name;
+                        Variables.Value value =
+                                given.orElseThrow(
+                                        () ->
+                                                error(
+                                                        statement,
+                                                        source,
+                                                        reference.start(),
+                                                        "Undefined variable ${"
+                                                                + undefined
+                                                                + "}. Define it with --var "
+                                                                + undefined
+                                                                + "=..., in a --var-file, or"
+                                                                + " as an environment"
+                                                                + " variable."));
+                        replacement = value.value().replace("'", "''");
+                        redactedReplacement = value.secret() ? Variables.REDACTED : replacement;
+                    }
                 }
                 sql.append(original, copied, reference.start());
                 redacted.append(original, copied, reference.start());

@@ -45,6 +45,38 @@ class VariableSubstitutionTest {
     }
 
     @Test
+    void aDefaultAppliesOnlyWhenTheVariableIsUndefinedAndIsNeverRedacted() {
+        String sql =
+                "SET 'a' = '${IO:-org.apache.iceberg.hadoop.HadoopFileIO}'; SET 'b' = '${URI:-}';"
+                        + " SET 'c' = '${TOKEN:-none}';";
+        List<BoundStatement> defaults = bind(sql, vars());
+        assertThat(defaults)
+                .extracting(BoundStatement::sql)
+                .containsExactly(
+                        "SET 'a' = 'org.apache.iceberg.hadoop.HadoopFileIO'",
+                        "SET 'b' = ''",
+                        "SET 'c' = 'none'");
+
+        Variables given =
+                Variables.builder()
+                        .assignment("IO=org.apache.iceberg.aws.s3.S3FileIO", false, "--var")
+                        .assignment("URI=http://catalog:8181", false, "--var")
+                        .assignment("TOKEN=t0ps3cret", true, "--secret-file")
+                        .build();
+        List<BoundStatement> bound = bind(sql, given);
+        assertThat(bound)
+                .extracting(BoundStatement::sql)
+                .containsExactly(
+                        "SET 'a' = 'org.apache.iceberg.aws.s3.S3FileIO'",
+                        "SET 'b' = 'http://catalog:8181'",
+                        "SET 'c' = 't0ps3cret'");
+        assertThat(bound.get(2).redactedSql()).doesNotContain("t0ps3cret");
+        assertThatThrownBy(() -> bind("SET 'a' = '${1BAD:-x}';", vars()))
+                .isInstanceOf(SqlFileException.class)
+                .hasMessageContaining("${ICEBERG_CATALOG_URI:-}");
+    }
+
+    @Test
     void injectionStaysInsideTheLiteral() {
         List<BoundStatement> bound =
                 bind(
