@@ -47,6 +47,24 @@ public final class MaintenanceOnce {
             Path auditFile,
             Duration timeout)
             throws Exception {
+        return run(catalog, plan, lock, orphanMinAge, auditFile, timeout, false);
+    }
+
+    /**
+     * As {@link #run(WarehouseCatalog, TableMaintenancePlan, MaintenanceLock, Duration, Path,
+     * Duration)}; with {@code breakLock}, a held lock is taken over instead of refused. Only for a
+     * lock left behind by a run that was killed: breaking the lock of a live run lets two runs work
+     * on one table.
+     */
+    public static Report run(
+            WarehouseCatalog catalog,
+            TableMaintenancePlan plan,
+            MaintenanceLock lock,
+            Duration orphanMinAge,
+            Path auditFile,
+            Duration timeout,
+            boolean breakLock)
+            throws Exception {
         Instant start = Instant.now();
         TableIdentifier id = TableIdentifier.parse(plan.table());
         String name = catalog.qualified(id);
@@ -55,6 +73,9 @@ public final class MaintenanceOnce {
         locks.open();
         try {
             TriggerLockFactory.Lock tableLock = locks.createLock();
+            if (breakLock && tableLock.isHeld()) {
+                tableLock.unlock();
+            }
             if (!tableLock.tryLock()) {
                 throw new TableBusyException(
                         "Maintenance of "
@@ -62,7 +83,8 @@ public final class MaintenanceOnce {
                                 + " is running elsewhere (lock sluice:"
                                 + name
                                 + " is held). Wait for it to finish, or stop the other run;"
-                                + " two runs never work on one table at once.");
+                                + " two runs never work on one table at once. A lock left by a"
+                                + " killed run: --break-lock takes it over.");
             }
             try {
                 if (plan.hasRowRetention()) {

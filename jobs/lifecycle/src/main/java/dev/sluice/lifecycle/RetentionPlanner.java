@@ -1,7 +1,9 @@
 package dev.sluice.lifecycle;
 
+import dev.sluice.gate.PolicySources;
 import dev.sluice.policy.model.Origin;
 import dev.sluice.policy.model.Policy;
+import dev.sluice.policy.model.PolicyException;
 import dev.sluice.policy.model.PolicyProblem;
 import dev.sluice.policy.model.Retention;
 import java.util.ArrayList;
@@ -30,6 +32,21 @@ public final class RetentionPlanner {
     public record Plans(Map<String, TableMaintenancePlan> tables, List<PolicyProblem> problems) {}
 
     private RetentionPlanner() {}
+
+    /**
+     * Plans every table of the catalog from the policy files of {@code policySpecs} (paths or
+     * {@code classpath:sql/policy}); a problem of the files or of an entry is a {@link
+     * PolicyException} naming each.
+     */
+    public static Map<String, TableMaintenancePlan> load(
+            List<String> policySpecs, WarehouseCatalog warehouse) {
+        Policy policy = PolicySources.load(policySpecs);
+        Plans plans = plan(policy, warehouse, warehouse.open());
+        if (!plans.problems().isEmpty()) {
+            throw new PolicyException(plans.problems());
+        }
+        return plans.tables();
+    }
 
     /** Plans every table of the catalog (the entries that apply to each, checked). */
     public static Plans plan(Policy policy, WarehouseCatalog warehouse, Catalog catalog) {
