@@ -30,8 +30,10 @@ public final class MaintainJob implements Callable<Integer> {
     @Option(
             names = "--catalog",
             paramLabel = "KEY=VALUE",
-            required = true,
-            description = "Iceberg catalog property, repeatable (type, warehouse, uri, ...).")
+            description =
+                    "Iceberg catalog property, repeatable (type, warehouse, uri, ...); default:"
+                            + " type and warehouse from $ICEBERG_CATALOG_TYPE and"
+                            + " $ICEBERG_WAREHOUSE, as the pipelines' catalog.")
     Map<String, String> catalog = new LinkedHashMap<>();
 
     @Option(
@@ -89,6 +91,22 @@ public final class MaintainJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (catalog.isEmpty()) {
+            String type = System.getenv("ICEBERG_CATALOG_TYPE");
+            String location = System.getenv("ICEBERG_WAREHOUSE");
+            if (type == null || location == null) {
+                throw new IllegalArgumentException(
+                        "Missing the Iceberg catalog: pass --catalog type=... --catalog"
+                                + " warehouse=..., or set ICEBERG_CATALOG_TYPE and"
+                                + " ICEBERG_WAREHOUSE.");
+            }
+            catalog.put("type", type);
+            catalog.put("warehouse", location);
+            String uri = System.getenv("ICEBERG_CATALOG_URI");
+            if (uri != null) {
+                catalog.put("uri", uri);
+            }
+        }
         WarehouseCatalog warehouse = new WarehouseCatalog(catalogName, catalog);
         Map<String, TableMaintenancePlan> plans =
                 RetentionPlanner.load(

@@ -36,6 +36,7 @@ public final class MaintenanceJob {
             MaintenanceSchedule schedule,
             Path auditFile)
             throws IOException {
+        lock.prepare();
         for (TableMaintenancePlan plan : plans) {
             TableIdentifier id = TableIdentifier.parse(plan.table());
             String name = catalog.qualified(id);

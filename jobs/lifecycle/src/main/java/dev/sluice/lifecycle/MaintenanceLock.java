@@ -1,5 +1,6 @@
 package dev.sluice.lifecycle;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,8 +28,19 @@ public record MaintenanceLock(String jdbcUrl, Map<String, String> properties)
                             + " jdbc:postgresql://db:5432/sluice (--lock-jdbc-url).");
         }
         Map<String, String> p = new LinkedHashMap<>(properties);
-        p.putIfAbsent(INIT_LOCK_TABLES, "true");
+        // the operators of a job open their locks at once, and concurrent CREATE TABLEs clash:
+        // prepare() creates the table once, before any job starts
+        p.put(INIT_LOCK_TABLES, "false");
         properties = Map.copyOf(p);
+    }
+
+    /** Creates the lock table if missing (Iceberg's own DDL), once, before jobs use the locks. */
+    public void prepare() throws IOException {
+        Map<String, String> init = new LinkedHashMap<>(properties);
+        init.put(INIT_LOCK_TABLES, "true");
+        TriggerLockFactory factory = new JdbcLockFactory(jdbcUrl, "sluice:prepare", init);
+        factory.open();
+        factory.close();
     }
 
     /** The lock of one table; its id names the table, so every job and run agrees on it. */

@@ -69,6 +69,7 @@ public final class MaintenanceOnce {
         TableIdentifier id = TableIdentifier.parse(plan.table());
         String name = catalog.qualified(id);
         int auditedBefore = new AuditLog(auditFile, null).read().size();
+        lock.prepare();
         TriggerLockFactory locks = lock.forTable(name);
         locks.open();
         try {
@@ -119,7 +120,9 @@ public final class MaintenanceOnce {
             throws Exception {
         String runId = UUID.randomUUID().toString();
         Configuration conf = new Configuration();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        // a local cluster in this JVM (or the test cluster of a test)
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
         TableIdentifier id = TableIdentifier.parse(plan.table());
         TriggerLockFactory runLock =
                 new AuditingLockFactory(

@@ -164,6 +164,7 @@ class MaintainOnceITCase {
         TableIdentifier id = TableIdentifier.of("payments", "cards");
         Table table = TestTables.create(warehouse.catalog(), id);
         TestTables.upsert(table, Map.of(1L, NOW), "new");
+        lock.prepare();
         TriggerLockFactory locks = lock.forTable("warehouse.payments.cards");
         locks.open();
         TriggerLockFactory.Lock other = locks.createLock();
