@@ -114,9 +114,12 @@ public final class MaintenanceBenchmark {
             long keys,
             long checkpointMillis)
             throws Exception {
+        // a failure ends the run with its cause instead of restarting forever
+        Configuration noRestarts = new Configuration();
+        noRestarts.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
-                        rest.getHost(), rest.getPort(), new Configuration());
+                        rest.getHost(), rest.getPort(), noRestarts);
         env.enableCheckpointing(checkpointMillis);
         env.setParallelism(1);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
