@@ -101,6 +101,11 @@ public final class MaintenanceBenchmark {
             print(figures, changes, keys, checkpointMillis);
         } finally {
             cluster.close();
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -117,6 +122,18 @@ public final class MaintenanceBenchmark {
         // a failure ends the run with its cause instead of restarting forever
         Configuration noRestarts = new Configuration();
         noRestarts.setString("restart-strategy.type", "none");
+        // datagen's sequence keeps its unread numbers in state (8 MB at a million): more than
+        // the JobManager's in-memory checkpoint storage takes
+        noRestarts.setString("state.checkpoint-storage", "filesystem");
+        noRestarts.setString(
+                "state.checkpoints.dir",
+                Files.createDirectories(
+                                warehouse.settings().warehouse().startsWith("file:")
+                                        ? Path.of(URI.create(warehouse.settings().warehouse()))
+                                                .resolveSibling("checkpoints-" + table)
+                                        : Files.createTempDirectory("checkpoints"))
+                        .toUri()
+                        .toString());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         rest.getHost(), rest.getPort(), noRestarts);
