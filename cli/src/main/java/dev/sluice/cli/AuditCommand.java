@@ -20,15 +20,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sluice audit}: list and filter the policy gate's decisions. */
+/** {@code sluice audit}: list and filter the policy gate's decisions and maintenance actions. */
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
         description = {
             "List the policy gate's decisions from the audit log, newest last: pipeline, content"
-                    + " hash, owner, decision, rule ids, findings, where and when it was decided.",
+                    + " hash, owner, decision, rule ids, findings, where and when it was decided."
+                    + " --kind maintenance lists the actions of sluice maintain instead.",
             "Exit code 0 (also when nothing matches), 1 on a missing or unreadable log, 2 on"
-                    + " wrong usage (an unknown --decision, a bad --since)."
+                    + " wrong usage (an unknown --decision or --kind, a bad --since)."
         })
 final class AuditCommand implements Callable<Integer> {
     private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
@@ -47,6 +48,20 @@ final class AuditCommand implements Callable<Integer> {
                     "The JSON-lines audit log (default: $SLUICE_AUDIT_LOG or"
                             + " .sluice/audit/gate-decisions.jsonl).")
     Path log;
+
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
+            description =
+                    "Which records: gate (the gate's decisions) or maintenance (retention,"
+                            + " compaction, snapshot expiry, orphan removal) (default: gate).")
+    String kind = "gate";
+
+    @Option(
+            names = "--table",
+            paramLabel = "NAME",
+            description = "With --kind maintenance: only this table (warehouse.db.table).")
+    String table;
 
     @Option(names = "--pipeline", paramLabel = "NAME", description = "Only this pipeline.")
     String pipeline;
@@ -84,10 +99,15 @@ final class AuditCommand implements Callable<Integer> {
         }
         Instant from = since == null ? null : parseSince(since, Instant.now());
         String wanted = decision == null ? null : parseDecision(decision);
+        if (!kind.equals("gate") && !kind.equals("maintenance")) {
+            throw new UserError("Invalid --kind: '" + kind + "'. Use gate or maintenance.");
+        }
         List<JsonNode> records;
         try {
             records =
                     audit.read().stream()
+                            .filter(r -> kind.equals(AuditLog.kind(r)))
+                            .filter(r -> table == null || table.equals(r.path("table").asText()))
                             .filter(
                                     r ->
                                             pipeline == null
@@ -106,6 +126,20 @@ final class AuditCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (kind.equals("maintenance") && format == Format.human) {
+            out.printf(
+                    "%-24s %-32s %-20s %-7s %s%n", "TIME", "TABLE", "ACTION", "OUTCOME", "DETAIL");
+            for (JsonNode r : records) {
+                out.printf(
+                        "%-24s %-32s %s%n",
+                        r.path("time").asText(),
+                        r.path("table").asText(),
+                        MaintainCommand.summary(r));
+            }
+            out.println(records.size() + (records.size() == 1 ? " action" : " actions") + ".");
+            out.flush();
+            return ExitCodes.OK;
+        }
         if (format == Format.json) {
             out.println(
                     new ObjectMapper()

@@ -68,6 +68,27 @@ final class DeployCommand implements Runnable {
         boolean sessionCluster;
 
         @Option(
+                names = "--maintenance",
+                description =
+                        "Render the warehouse's maintenance job (retention, compaction, snapshot"
+                                + " expiry; docs/lifecycle.md) instead of a pipeline; needs"
+                                + " --lock-jdbc-url, and --secret VAR=SECRET/KEY for the lock"
+                                + " database password.")
+        boolean maintenance;
+
+        @Option(
+                names = "--lock-jdbc-url",
+                paramLabel = "URL",
+                description = "With --maintenance: the JDBC database of the maintenance locks.")
+        String lockJdbcUrl;
+
+        @Option(
+                names = "--lock-user",
+                paramLabel = "USER",
+                description = "With --maintenance: the lock database user.")
+        String lockUser;
+
+        @Option(
                 names = "--mode",
                 paramLabel = "application|session",
                 defaultValue = "application",
@@ -115,6 +136,30 @@ final class DeployCommand implements Runnable {
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter stderr = spec.commandLine().getErr();
             try {
+                if (maintenance) {
+                    if (file != null || sessionCluster) {
+                        throw new CommandLine.ParameterException(
+                                spec.commandLine(),
+                                "--maintenance renders the maintenance job only: remove FILE and"
+                                        + " --session-cluster.");
+                    }
+                    ManifestRenderer renderer =
+                            ManifestRenderer.create(
+                                    DeployProfile.named(overlay), imageRepository, imageTag);
+                    List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
+                    if (bindings.size() > 1) {
+                        throw new DeployRenderException(
+                                "--maintenance takes one --secret, the lock database password"
+                                        + " (e.g. --secret SLUICE_LOCK_PASSWORD=sluice-lock/password).");
+                    }
+                    List<ObjectNode> objects =
+                            List.of(
+                                    renderer.maintenanceDeployment(
+                                            lockJdbcUrl,
+                                            lockUser,
+                                            bindings.isEmpty() ? null : bindings.get(0)));
+                    return write(objects, stdout, stderr);
+                }
                 if ((file == null) != sessionCluster) {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(),
@@ -156,20 +201,24 @@ final class DeployCommand implements Runnable {
                                     stderr);
                     objects = renderer.render(pipeline, deployMode);
                 }
-                if (out == null) {
-                    stdout.print(ManifestYaml.toYaml(objects));
-                    stdout.flush();
-                } else {
-                    for (Path written : ManifestYaml.writeFiles(out, objects)) {
-                        stderr.println("wrote " + written);
-                    }
-                }
-                return ExitCodes.OK;
+                return write(objects, stdout, stderr);
             } catch (DeployRenderException e) {
                 throw new UserError(e.getMessage());
             } catch (SqlFileException e) {
                 throw new UserError(e.describe());
             }
+        }
+
+        private int write(List<ObjectNode> objects, PrintWriter stdout, PrintWriter stderr) {
+            if (out == null) {
+                stdout.print(ManifestYaml.toYaml(objects));
+                stdout.flush();
+            } else {
+                for (Path written : ManifestYaml.writeFiles(out, objects)) {
+                    stderr.println("wrote " + written);
+                }
+            }
+            return ExitCodes.OK;
         }
 
         private PipelineDeployment runChecks(

@@ -1,17 +1,23 @@
 package dev.sluice.cli;
 
 import dev.sluice.cluster.LocalFlinkCluster;
+import dev.sluice.gate.PolicySources;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.ingest.IngestJob;
 import dev.sluice.ingest.IngestOptions;
 import dev.sluice.ingest.IngestPreflight;
 import dev.sluice.ingest.IngestSetupException;
+import dev.sluice.policy.model.Policy;
+import dev.sluice.policy.model.PolicyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -77,6 +83,14 @@ final class IngestCommand implements Callable<Integer> {
             paramLabel = "PATH",
             description = "Resume from this savepoint instead of the newest one in --work-dir.")
     String fromSavepoint;
+
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE|DIR",
+            description =
+                    "Policy whose retention: entries set the staging topics' retention.ms,"
+                            + " repeatable (default: sql/policy when it exists).")
+    List<String> policy = new ArrayList<>();
 
     @Option(
             names = "--check",
@@ -246,9 +260,43 @@ final class IngestCommand implements Callable<Integer> {
                         IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue());
         OutputSecrets.current().add(System.getenv(passwordEnv));
         try {
+            IngestConfig config = IngestConfig.from(Configuration.fromMap(options));
+            String retention = topicRetention(config);
+            if (retention.isEmpty() || options.containsKey(IngestOptions.TOPIC_RETENTION.key())) {
+                return config;
+            }
+            options.put(IngestOptions.TOPIC_RETENTION.key(), retention);
             return IngestConfig.from(Configuration.fromMap(options));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /**
+     * {@code topic:ms} pairs for the staging topics a retention entry of the policy covers with a
+     * {@code keep:} (the most specific entry wins); empty without a policy.
+     */
+    private String topicRetention(IngestConfig config) {
+        List<String> specs = policy;
+        if (specs.isEmpty()) {
+            if (!Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))) {
+                return "";
+            }
+            specs = List.of(PolicySources.DEFAULT_FOLDER);
+        }
+        Policy loaded;
+        try {
+            loaded = PolicySources.load(specs);
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
+        List<String> pairs = new ArrayList<>();
+        for (String topic : config.stagingTopics().values()) {
+            loaded.retention().values().stream()
+                    .filter(r -> r.keep() != null && r.covers(topic))
+                    .max(Comparator.comparingInt(r -> r.dataset().replace("*", "").length()))
+                    .ifPresent(r -> pairs.add(topic + ":" + r.keep().toMillis()));
+        }
+        return String.join(",", pairs);
     }
 }

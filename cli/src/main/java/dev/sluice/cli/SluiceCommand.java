@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             KeysCommand.class,
             AuditCommand.class,
+            MaintainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

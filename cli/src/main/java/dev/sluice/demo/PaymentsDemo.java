@@ -1,6 +1,8 @@
 package dev.sluice.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.cluster.LocalFlinkCluster;
+import dev.sluice.gate.AuditLog;
 import dev.sluice.harness.Await;
 import dev.sluice.harness.EmbeddedStack;
 import java.io.PrintStream;
@@ -155,6 +157,16 @@ public final class PaymentsDemo {
                             + " (same staging, JDBC into database '"
                             + PaymentsScenario.CRM_DATABASE
                             + "')");
+            JobClient maintenance =
+                    jobs.add(
+                            "maintenance",
+                            scenario.startMaintenance(flink.environment(new Configuration())));
+            out.println(
+                    "Maintenance job "
+                            + maintenance.getJobID()
+                            + ": compaction, snapshot expiry (older than "
+                            + PaymentsScenario.DEMO_SNAPSHOT_AGE.toSeconds()
+                            + " s in the demo) and retention of the warehouse tables");
             out.printf(
                     "Jobs submitted after %.1f s (startup %.1f s in all). Driving %d"
                             + " transactions/s for %s (Ctrl-C stops early).%n",
@@ -190,6 +202,7 @@ public final class PaymentsDemo {
                 }
                 report(scenario, stack, staging, title);
                 printLag();
+                printTableFiles(scenario, stack);
                 printMaskedRows(stack);
                 printCrmRows(scenario);
             }
@@ -333,6 +346,44 @@ public final class PaymentsDemo {
                 lags.get(lags.size() / 2) / 1000.0,
                 lags.get((int) (lags.size() * 0.9)) / 1000.0,
                 lags.get(lags.size() - 1) / 1000.0);
+    }
+
+    /** Files and snapshots of each Iceberg table, and what maintenance did to them. */
+    private void printTableFiles(PaymentsScenario scenario, EmbeddedStack stack) {
+        out.println();
+        out.println("Iceberg tables (current snapshot) and the maintenance job's actions:");
+        out.printf(
+                "  %-10s %10s %12s %10s %12s %10s %10s%n",
+                "table",
+                "data files",
+                "delete files",
+                "snapshots",
+                "bytes",
+                "rewrites",
+                "expiries");
+        List<JsonNode> actions = new AuditLog(scenario.maintenanceAudit(), null).read();
+        for (String table : PaymentsScenario.SOURCE_TABLES) {
+            TableFiles files =
+                    TableFiles.of(
+                            stack.iceberg().loadTable(PaymentsScenario.warehouseTable(table)));
+            String name = "warehouse.payments." + table;
+            out.printf(
+                    "  %-10s %,10d %,12d %,10d %,12d %10d %10d%n",
+                    table,
+                    files.dataFiles(),
+                    files.deleteFiles(),
+                    files.snapshots(),
+                    files.bytes(),
+                    count(actions, name, "rewrite-data-files"),
+                    count(actions, name, "expire-snapshots"));
+        }
+    }
+
+    private static long count(List<JsonNode> actions, String table, String action) {
+        return actions.stream()
+                .filter(a -> table.equals(a.path("table").asText()))
+                .filter(a -> action.equals(a.path("action").asText()))
+                .count();
     }
 
     private void printCrmRows(PaymentsScenario scenario) throws SQLException {

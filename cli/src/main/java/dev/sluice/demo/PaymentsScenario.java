@@ -1,15 +1,23 @@
 package dev.sluice.demo;
 
 import dev.sluice.harness.EmbeddedStack;
+import dev.sluice.harness.IcebergWarehouse;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.ingest.IngestJob;
 import dev.sluice.ingest.IngestOptions;
 import dev.sluice.ingest.IngestPreflight;
+import dev.sluice.lifecycle.MaintenanceJob;
+import dev.sluice.lifecycle.MaintenanceLock;
+import dev.sluice.lifecycle.MaintenanceSchedule;
+import dev.sluice.lifecycle.RetentionPlanner;
+import dev.sluice.lifecycle.TableMaintenancePlan;
+import dev.sluice.lifecycle.WarehouseCatalog;
 import dev.sluice.pipeline.PipelineRunner;
 import dev.sluice.sql.Pipeline;
 import dev.sluice.sql.PipelineLoader;
 import dev.sluice.sql.SqlFiles;
 import dev.sluice.sql.Variables;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,6 +50,13 @@ public final class PaymentsScenario {
 
     public static final String CATALOG = "classpath:sql/catalog";
     public static final String SLOT = "sluice_payments";
+
+    /** The database of the maintenance locks on the embedded PostgreSQL. */
+    public static final String MAINTENANCE_DATABASE = "sluice_maintenance";
+
+    /** How old a snapshot must be before the demo's maintenance expires it. */
+    public static final Duration DEMO_SNAPSHOT_AGE = Duration.ofSeconds(20);
+
     public static final List<String> SOURCE_TABLES = List.of("customers", "cards", "payments");
 
     /** Iceberg catalog options → the variables of {@code sql/catalog/20_warehouse.sql}. */
@@ -113,6 +128,48 @@ public final class PaymentsScenario {
         IngestPreflight.prepare(ingestConfig);
         IngestJob.addTo(env, ingestConfig);
         return env.executeAsync(IngestJob.jobName(ingestConfig));
+    }
+
+    /**
+     * Starts the maintenance job beside the pipelines: the policy's retention for every warehouse
+     * table (compaction, snapshot expiry, row retention), its lock in the embedded PostgreSQL, its
+     * actions audited to {@link #maintenanceAudit()}. A demo lasts a minute, so snapshots expire
+     * after {@link #DEMO_SNAPSHOT_AGE} here instead of the policy's {@code max_age}.
+     */
+    public JobClient startMaintenance(StreamExecutionEnvironment env) throws Exception {
+        WarehouseCatalog catalog =
+                new WarehouseCatalog(
+                        IcebergWarehouse.CATALOG_NAME,
+                        stack.iceberg().settings().icebergProperties());
+        List<TableMaintenancePlan> plans = new ArrayList<>();
+        for (TableMaintenancePlan p :
+                RetentionPlanner.load(List.of("classpath:sql/policy"), catalog).values()) {
+            plans.add(
+                    new TableMaintenancePlan(
+                            p.table(),
+                            p.keepRows(),
+                            p.timeColumn(),
+                            p.keepLastSnapshots() == null ? 5 : p.keepLastSnapshots(),
+                            DEMO_SNAPSHOT_AGE,
+                            p.declaredAt()));
+        }
+        stack.postgres().createDatabase(MAINTENANCE_DATABASE);
+        MaintenanceLock lock =
+                new MaintenanceLock(
+                        stack.postgres().jdbcUrl(MAINTENANCE_DATABASE),
+                        Map.of(
+                                "jdbc.user",
+                                stack.postgres().username(),
+                                "jdbc.password",
+                                stack.postgres().password()));
+        MaintenanceJob.build(
+                env, catalog, plans, lock, MaintenanceSchedule.eager(), maintenanceAudit());
+        return env.executeAsync("sluice maintain " + catalog.name());
+    }
+
+    /** Where the demo's maintenance actions are audited (inside the stack's folder). */
+    public Path maintenanceAudit() {
+        return stack.workDir().resolve("audit").resolve("maintenance.jsonl");
     }
 
     /** Runs the catalog and the warehouse pipeline; its INSERTs run as one job. */

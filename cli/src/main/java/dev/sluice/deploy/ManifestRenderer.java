@@ -28,6 +28,8 @@ public final class ManifestRenderer {
 
     public static final String JOB_JAR_IN_IMAGE = USRLIB + "/sluice-jobs.jar";
     public static final String PIPELINE_ENTRY_CLASS = "dev.sluice.pipeline.PipelineJob";
+    public static final String MAINTENANCE_ENTRY_CLASS = "dev.sluice.lifecycle.MaintainJob";
+    public static final String MAINTENANCE_NAME = "sluice-maintenance";
 
     /** The S3 file system plugin shipped in the official image under /opt/flink/opt. */
     public static final String S3_PLUGIN = "flink-s3-fs-hadoop-1.20.3.jar";
@@ -95,6 +97,55 @@ public final class ManifestRenderer {
             case APPLICATION -> List.of(applicationDeployment(pipeline));
             case SESSION -> List.of(sessionJob(pipeline));
         };
+    }
+
+    /**
+     * The long-running maintenance job of this overlay's warehouse (one per warehouse: see
+     * docs/lifecycle.md): an application-mode FlinkDeployment running {@link
+     * #MAINTENANCE_ENTRY_CLASS}, which reads the catalog from the pipeline config map's {@code
+     * ICEBERG_CATALOG_TYPE} and {@code ICEBERG_WAREHOUSE} and its lock database password, if any,
+     * from {@code passwordSecret}.
+     */
+    public ObjectNode maintenanceDeployment(
+            String lockJdbcUrl, String lockUser, SecretRef passwordSecret) {
+        if (lockJdbcUrl == null || !lockJdbcUrl.startsWith("jdbc:")) {
+            throw new DeployRenderException(
+                    "Missing or invalid --lock-jdbc-url: '"
+                            + lockJdbcUrl
+                            + "'. The maintenance job keeps a lock per table in a JDBC database,"
+                            + " e.g. --lock-jdbc-url jdbc:postgresql://postgres.sluice:5432/sluice.");
+        }
+        ObjectNode resource = header("FlinkDeployment", MAINTENANCE_NAME);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", MAINTENANCE_NAME);
+        labels.put("app.kubernetes.io/instance", MAINTENANCE_NAME);
+        labels.putAll(commonLabels());
+        putLabels(resource, labels);
+
+        Map<String, String> conf = clusterConfiguration(MAINTENANCE_NAME);
+        conf.put("pipeline.name", MAINTENANCE_NAME);
+        conf.put("execution.checkpointing.interval", "1 min");
+        List<SecretRef> secrets = new ArrayList<>(profile.sharedSecrets());
+        if (passwordSecret != null) {
+            secrets.add(passwordSecret);
+        }
+        ObjectNode spec = clusterSpec(conf, labels, secrets);
+        ObjectNode job = spec.putObject("job");
+        job.put("jarURI", "local://" + JOB_JAR_IN_IMAGE);
+        job.put("entryClass", MAINTENANCE_ENTRY_CLASS);
+        ArrayNode args = job.putArray("args").add("--lock-jdbc-url").add(lockJdbcUrl);
+        if (lockUser != null) {
+            args.add("--lock-user").add(lockUser);
+        }
+        if (passwordSecret != null) {
+            args.add("--lock-password-env").add(passwordSecret.variable());
+        }
+        args.add("--policy").add(USRLIB + "/sql/policy");
+        job.put("parallelism", 1);
+        job.put("upgradeMode", "savepoint");
+        job.put("state", "running");
+        resource.set("spec", spec);
+        return resource;
     }
 
     /** The shared session cluster of this overlay, which session jobs run on. */

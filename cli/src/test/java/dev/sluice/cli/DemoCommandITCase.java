@@ -71,7 +71,10 @@ class DemoCommandITCase {
                 .contains("Stopping early; a second Ctrl-C quits without the final figures ...")
                 .contains("Stopped early; not waiting for Iceberg to catch up with Postgres.")
                 .contains("final (stopped early)")
-                .contains("Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED")
+                .contains(
+                        "Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED,"
+                                + " maintenance CANCELED")
+                .contains("Iceberg tables (current snapshot) and the maintenance job's actions:")
                 .contains("Stopped the jobs and the embedded stack. Nothing is left running.");
         assertThat(
                         ProcessHandle.allProcesses()

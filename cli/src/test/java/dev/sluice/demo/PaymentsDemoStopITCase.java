@@ -68,7 +68,10 @@ class PaymentsDemoStopITCase {
                 .doesNotContain(
                         "waiting for Iceberg and the CRM table to catch up with Postgres ...")
                 .contains("final (stopped early)")
-                .contains("Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED")
+                .contains(
+                        "Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED,"
+                                + " maintenance CANCELED")
+                .contains("Iceberg tables (current snapshot) and the maintenance job's actions:")
                 .endsWith("Nothing is left running." + System.lineSeparator());
         assertThat(Thread.getAllStackTraces().keySet())
                 .extracting(Thread::getName)

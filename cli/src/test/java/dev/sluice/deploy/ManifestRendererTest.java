@@ -177,6 +177,34 @@ class ManifestRendererTest {
     }
 
     @Test
+    void maintenanceJobOfEveryOverlayIsValid() {
+        for (DeployProfile profile : List.of(DeployProfile.DEV, DeployProfile.PROD)) {
+            FlinkDeployment deployment =
+                    OperatorSchemas.deployment(
+                            ManifestRenderer.create(profile, null, "1.2.3")
+                                    .maintenanceDeployment(
+                                            "jdbc:postgresql://postgres:5432/sluice",
+                                            "sluice",
+                                            SecretRef.parse(
+                                                    "SLUICE_LOCK_PASSWORD=sluice-lock/password")));
+            assertThat(deployment.getMetadata().getName()).isEqualTo("sluice-maintenance");
+            assertThat(deployment.getSpec().getJob().getEntryClass())
+                    .isEqualTo("dev.sluice.lifecycle.MaintainJob");
+            assertThat(deployment.getSpec().getJob().getArgs())
+                    .containsSequence("--lock-jdbc-url", "jdbc:postgresql://postgres:5432/sluice")
+                    .containsSequence("--lock-password-env", "SLUICE_LOCK_PASSWORD")
+                    .doesNotContain("password");
+            assertThat(deployment.getSpec().getJob().getParallelism()).isEqualTo(1);
+        }
+        assertThatThrownBy(
+                        () ->
+                                ManifestRenderer.create(DeployProfile.DEV, null, "1.2.3")
+                                        .maintenanceDeployment("postgres:5432", null, null))
+                .isInstanceOf(DeployRenderException.class)
+                .hasMessageContaining("--lock-jdbc-url");
+    }
+
+    @Test
     void fixtureGetsAStableKubernetesNameAndItsSecretByReference() {
         PipelineDeployment pipeline = PipelineSource.read(FIXTURE);
         assertThat(pipeline.name()).isEqualTo("orders-enriched-to-mirror");

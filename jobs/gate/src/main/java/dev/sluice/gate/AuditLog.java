@@ -62,6 +62,32 @@ public final class AuditLog {
         if (elapsedMillis >= 0) {
             record.put("elapsedMillis", elapsedMillis);
         }
+        writeLine(record);
+        if (table != null) {
+            table.append(record);
+        }
+        return record;
+    }
+
+    /**
+     * Appends a record of another kind than a gate decision (it carries a {@code kind} field, such
+     * as {@code maintenance}; gate decisions have none). Only the JSON-lines log holds them: the
+     * audit table's columns are a gate decision's.
+     */
+    public ObjectNode appendRecord(ObjectNode record) {
+        if (!record.hasNonNull("kind")) {
+            throw new IllegalArgumentException("An audit record of another kind needs a kind");
+        }
+        writeLine(record);
+        return record;
+    }
+
+    /** The kind of a record: its {@code kind} field, {@code gate} for gate decisions. */
+    public static String kind(JsonNode record) {
+        return record.hasNonNull("kind") ? record.get("kind").asText() : "gate";
+    }
+
+    private synchronized void writeLine(ObjectNode record) {
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
@@ -76,10 +102,6 @@ public final class AuditLog {
             throw new UncheckedIOException(
                     "Cannot append to the audit log " + file + ": " + e.getMessage(), e);
         }
-        if (table != null) {
-            table.append(record);
-        }
-        return record;
     }
 
     /** Every record of the log, oldest first; an absent file is an empty log. */

@@ -66,7 +66,12 @@ public final class IngestConfig {
             StagingTopics.topicFor(
                     prefix(options), database(options), table.schema(), table.table());
         }
-        return new IngestConfig(new Configuration(options), tables, password);
+        IngestConfig config = new IngestConfig(new Configuration(options), tables, password);
+        Map<String, String> retention = options.get(IngestOptions.TOPIC_RETENTION);
+        if (retention != null) {
+            retention.keySet().forEach(config::retentionMs); // rejects a bad value now
+        }
+        return config;
     }
 
     private static void require(Configuration options, ConfigOption<?> option) {
@@ -181,6 +186,31 @@ public final class IngestConfig {
 
     public String topicPrefix() {
         return prefix(options);
+    }
+
+    /** The retention.ms the options ask for {@code topic}, if any. */
+    public java.util.Optional<Long> retentionMs(String topic) {
+        Map<String, String> retention = options.get(IngestOptions.TOPIC_RETENTION);
+        if (retention == null || !retention.containsKey(topic)) {
+            return java.util.Optional.empty();
+        }
+        String value = retention.get(topic).trim();
+        try {
+            long ms = Long.parseLong(value);
+            if (ms < -1) {
+                throw new NumberFormatException();
+            }
+            return java.util.Optional.of(ms);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "Invalid option staging.retention-ms: '"
+                            + value
+                            + "' for topic "
+                            + topic
+                            + ". Give milliseconds (-1 for unlimited), e.g. "
+                            + topic
+                            + ":2592000000.");
+        }
     }
 
     public String deadLetterTopic() {

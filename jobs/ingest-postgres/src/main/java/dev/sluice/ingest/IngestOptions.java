@@ -2,6 +2,7 @@ package dev.sluice.ingest;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -92,6 +93,17 @@ public final class IngestOptions {
                             "Partitions of staging topics created by the job. Records are keyed by"
                                     + " primary key, so the order of changes per row holds for any"
                                     + " count.");
+
+    public static final ConfigOption<Map<String, String>> TOPIC_RETENTION =
+            ConfigOptions.key("staging.retention-ms")
+                    .mapType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Kafka retention.ms per staging topic, as topic:ms pairs (-1 keeps"
+                                    + " every record). sluice ingest sets it from the policy's"
+                                    + " retention: section; preflight applies it to new and"
+                                    + " existing topics and reports each change. Topics not"
+                                    + " listed keep theirs (new ones: -1).");
 
     public static final ConfigOption<Integer> TOPIC_REPLICATION =
             ConfigOptions.key("staging.replication-factor")

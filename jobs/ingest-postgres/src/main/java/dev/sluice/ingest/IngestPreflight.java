@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,8 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -375,8 +381,14 @@ public final class IngestPreflight {
                                             config.topicPartitions(),
                                             config.topicReplicationFactor())
                                     // staging keeps every change so that a consumer added later
-                                    // replays history from the snapshot on
-                                    .configs(Map.of("retention.ms", "-1")));
+                                    // replays history from the snapshot on, unless the policy's
+                                    // retention says otherwise
+                                    .configs(
+                                            Map.of(
+                                                    "retention.ms",
+                                                    String.valueOf(
+                                                            config.retentionMs(topic)
+                                                                    .orElse(-1L)))));
                 }
             }
             try {
@@ -388,6 +400,7 @@ public final class IngestPreflight {
             }
             if (!present.isEmpty()) {
                 checkPartitionCounts(admin, present, config.topicPartitions(), warnings);
+                applyRetention(admin, config, present, warnings);
             }
         } catch (TimeoutException | ExecutionException e) {
             throw new IngestSetupException(
@@ -401,6 +414,51 @@ public final class IngestPreflight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestSetupException("Interrupted while creating staging topics", e);
+        }
+    }
+
+    /**
+     * Sets retention.ms of existing topics to what the options ask (the policy's retention, through
+     * sluice ingest), reporting every topic whose value differed.
+     */
+    private static void applyRetention(
+            Admin admin, IngestConfig config, List<String> topics, List<String> warnings)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+        List<ConfigResource> resources = new ArrayList<>();
+        for (String topic : topics) {
+            if (config.retentionMs(topic).isPresent()) {
+                resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+            }
+        }
+        if (resources.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Config> current =
+                admin.describeConfigs(resources).all().get(20, TimeUnit.SECONDS);
+        for (ConfigResource resource : resources) {
+            String wanted = String.valueOf(config.retentionMs(resource.name()).orElseThrow());
+            ConfigEntry entry = current.get(resource).get("retention.ms");
+            String actual = entry == null ? null : entry.value();
+            if (!wanted.equals(actual)) {
+                changes.put(
+                        resource,
+                        List.of(
+                                new AlterConfigOp(
+                                        new ConfigEntry("retention.ms", wanted),
+                                        AlterConfigOp.OpType.SET)));
+                warnings.add(
+                        "Topic "
+                                + resource.name()
+                                + " had retention.ms "
+                                + actual
+                                + "; set to "
+                                + wanted
+                                + " as staging.retention-ms (the policy's retention:) asks.");
+            }
+        }
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get(20, TimeUnit.SECONDS);
         }
     }
 

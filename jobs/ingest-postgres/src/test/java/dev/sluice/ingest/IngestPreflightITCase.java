@@ -200,6 +200,60 @@ class IngestPreflightITCase {
         }
     }
 
+    @Test
+    void setsRetentionOfNewAndExistingTopicsAndReportsAChange() throws Exception {
+        KAFKA.broker().createTopics(1, "kept.shop.public.alpha");
+        String month = String.valueOf(java.time.Duration.ofDays(30).toMillis());
+
+        List<String> warnings =
+                IngestPreflight.prepare(
+                        config(
+                                "public.alpha;public.orders",
+                                "retention_slot",
+                                "staging.topic-prefix=kept",
+                                "staging.retention-ms=kept.shop.public.alpha:"
+                                        + month
+                                        + ",kept.shop.public.orders:"
+                                        + month));
+
+        assertThat(warnings)
+                .anySatisfy(
+                        w ->
+                                assertThat(w)
+                                        .startsWith("Topic kept.shop.public.alpha had retention.ms")
+                                        .contains("set to " + month));
+        try (Admin admin = KAFKA.broker().admin()) {
+            var resources =
+                    List.of(
+                            new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                                    "kept.shop.public.alpha"),
+                            new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                                    "kept.shop.public.orders"),
+                            new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                                    "kept.shop.dead-letter"));
+            var configs = admin.describeConfigs(resources).all().get();
+            assertThat(configs.get(resources.get(0)).get("retention.ms").value()).isEqualTo(month);
+            assertThat(configs.get(resources.get(1)).get("retention.ms").value()).isEqualTo(month);
+            assertThat(configs.get(resources.get(2)).get("retention.ms").value())
+                    .as("topics the policy does not name keep every record")
+                    .isEqualTo("-1");
+        }
+        List<String> again =
+                IngestPreflight.prepare(
+                        config(
+                                "public.alpha;public.orders",
+                                "retention_slot",
+                                "staging.topic-prefix=kept",
+                                "staging.retention-ms=kept.shop.public.alpha:"
+                                        + month
+                                        + ",kept.shop.public.orders:"
+                                        + month));
+        assertThat(again).noneMatch(w -> w.contains("retention.ms"));
+    }
+
     private static IngestConfig config(PostgresServer postgres, String tables, String kafka) {
         Configuration options = new Configuration();
         options.setString("postgres.hostname", postgres.host());

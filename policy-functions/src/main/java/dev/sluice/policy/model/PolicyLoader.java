@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -271,6 +272,9 @@ public final class PolicyLoader {
         }
         if (pointer.startsWith("/detection")) {
             return " Write phone regions as upper-case ISO 3166-1 alpha-2 codes, e.g. GB or DE.";
+        }
+        if (pointer.endsWith("/max_age")) {
+            return " Write max_age as a count with a unit s, min, h, d or w, e.g. 7d.";
         }
         if (pointer.startsWith("/retention")) {
             return " Write keep as a count with a unit h, d or w, e.g. 400d.";
@@ -620,23 +624,29 @@ public final class PolicyLoader {
         }
 
         private void addRetention(ParsedFile file, String dataset, JsonNode node) {
-            String keep = node.path("keep").asText();
-            long n = Long.parseLong(keep.substring(0, keep.length() - 1));
-            Duration d =
-                    switch (keep.charAt(keep.length() - 1)) {
-                        case 'h' -> Duration.ofHours(n);
-                        case 'w' -> Duration.ofDays(7 * n);
-                        default -> Duration.ofDays(n);
-                    };
+            Duration keep = node.hasNonNull("keep") ? duration(node.get("keep").asText()) : null;
+            Retention.Snapshots snapshots = null;
+            if (node.has("snapshots")) {
+                JsonNode s = node.get("snapshots");
+                snapshots =
+                        new Retention.Snapshots(
+                                s.hasNonNull("keep_last") ? s.get("keep_last").asInt() : null,
+                                s.hasNonNull("max_age")
+                                        ? duration(s.get("max_age").asText())
+                                        : null);
+            }
             Retention r =
                     new Retention(
                             dataset,
-                            d,
-                            node.path("time_column").asText(),
+                            keep,
+                            text(node, "time_column"),
+                            snapshots,
                             file.at("/retention/" + dataset));
             Retention earlier = retention.putIfAbsent(dataset, r);
             if (earlier != null
-                    && !(earlier.keep().equals(d) && earlier.timeColumn().equals(r.timeColumn()))) {
+                    && !(Objects.equals(earlier.keep(), r.keep())
+                            && Objects.equals(earlier.timeColumn(), r.timeColumn())
+                            && Objects.equals(earlier.snapshots(), r.snapshots()))) {
                 problems.add(
                         new PolicyProblem(
                                 r.origin(),
@@ -647,6 +657,22 @@ public final class PolicyLoader {
                                         + earlier.origin()
                                         + "). Declare it once."));
             }
+        }
+
+        /** A period the schema has checked: a count and a unit s, min, h, d or w. */
+        private static Duration duration(String text) {
+            int unit = 0;
+            while (unit < text.length() && Character.isDigit(text.charAt(unit))) {
+                unit++;
+            }
+            long n = Long.parseLong(text.substring(0, unit));
+            return switch (text.substring(unit)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "w" -> Duration.ofDays(7 * n);
+                default -> Duration.ofDays(n);
+            };
         }
 
         Policy build(List<String> files) {

@@ -140,6 +140,57 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void retentionReadsRowAgeAndSnapshotHistory() {
+        Policy policy =
+                load(
+                        "p.yaml",
+                        """
+                        retention:
+                          warehouse.payments.*:
+                            keep: 2w
+                            time_column: created_at
+                            snapshots: {keep_last: 10, max_age: 90min}
+                          staging.payments_*: {keep: 30d}
+                          warehouse.crm.x: {snapshots: {max_age: 7d}}
+                        """);
+
+        Retention tables = policy.retention().get("warehouse.payments.*");
+        assertThat(tables.keep()).isEqualTo(Duration.ofDays(14));
+        assertThat(tables.timeColumn()).isEqualTo("created_at");
+        assertThat(tables.snapshots())
+                .isEqualTo(new Retention.Snapshots(10, Duration.ofMinutes(90)));
+        assertThat(tables.covers("warehouse.payments.payments")).isTrue();
+        assertThat(tables.covers("warehouse.crm.x")).isFalse();
+        assertThat(policy.retention().get("staging.payments_*").timeColumn()).isNull();
+        Retention history = policy.retention().get("warehouse.crm.x");
+        assertThat(history.keepRows()).isEmpty();
+        assertThat(history.snapshots().keepLast()).isNull();
+        assertThat(history.snapshots().maxAge()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void retentionTimeColumnNeedsAKeepPeriod() {
+        List<PolicyProblem> problems =
+                problems("p.yaml", "version: 1\nretention:\n  warehouse.x.y: {time_column: ts}\n");
+
+        assertThat(problems.toString()).contains("p.yaml:3").contains("/retention/warehouse.x.y");
+        assertThat(problems.toString()).contains("keep");
+    }
+
+    @Test
+    void badSnapshotAgeExplainsTheUnits() {
+        List<PolicyProblem> problems =
+                problems(
+                        "p.yaml",
+                        "retention:\n  warehouse.x.y: {snapshots: {keep_last: 0, max_age: 7 days}}\n");
+
+        assertThat(problems.toString())
+                .contains("/retention/warehouse.x.y/snapshots/max_age")
+                .contains("s, min, h, d or w")
+                .contains("/retention/warehouse.x.y/snapshots/keep_last");
+    }
+
+    @Test
     void yamlSyntaxErrorHasALine() {
         List<PolicyProblem> problems = problems("p.yaml", "rules:\n  - match: [PII\n");
 
