@@ -7,8 +7,10 @@ import dev.sluice.ingest.IngestJob;
 import dev.sluice.ingest.IngestOptions;
 import dev.sluice.ingest.IngestPreflight;
 import dev.sluice.ingest.IngestSetupException;
+import dev.sluice.policy.model.IdentityPattern;
 import dev.sluice.policy.model.Policy;
 import dev.sluice.policy.model.PolicyException;
+import dev.sluice.policy.model.TableMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -292,11 +294,33 @@ final class IngestCommand implements Callable<Integer> {
         }
         List<String> pairs = new ArrayList<>();
         for (String topic : config.stagingTopics().values()) {
+            List<String> names = namesOf(topic, loaded);
             loaded.retention().values().stream()
-                    .filter(r -> r.keep() != null && r.covers(topic))
+                    .filter(r -> r.keep() != null && names.stream().anyMatch(r::covers))
                     .max(Comparator.comparingInt(r -> r.dataset().replace("*", "").length()))
                     .ifPresent(r -> pairs.add(topic + ":" + r.keep().toMillis()));
         }
         return String.join(",", pairs);
+    }
+
+    /**
+     * What a retention entry may call a staging topic: the dataset a {@code sources:} Kafka entry
+     * maps it to (e.g. {@code payments.customers}), or the topic's own name.
+     */
+    private static List<String> namesOf(String topic, Policy policy) {
+        List<String> names = new ArrayList<>();
+        for (TableMapping source : policy.sources()) {
+            IdentityPattern identity = source.identity();
+            if (identity == null
+                    || !identity.kind().equals("kafka")
+                    || source.dataset() == null
+                    || !identity.fields().containsKey("topic")
+                    || !identity.fields().get("topic").matches(topic)) {
+                continue;
+            }
+            names.add(identity.substitute(Map.of("topic", topic), source.dataset()));
+        }
+        names.add(topic);
+        return names;
     }
 }
