@@ -320,8 +320,8 @@ class BadInputTest {
                 policyCase(
                         "retention of an undeclared dataset",
                         "10_payments.yaml",
-                        "warehouse.payments.payments: {keep",
-                        "warehous.payments.payments: {keep",
+                        "  warehouse.payments.payments:\n    keep",
+                        "  warehous.payments.payments:\n    keep",
                         "@warehous.payments",
                         "Retention for warehous.payments.payments"));
         cases.add(

@@ -1,8 +1,8 @@
 package dev.sluice.sql;
 
+import dev.sluice.policy.model.DidYouMean;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -134,34 +134,8 @@ final class ConfigKeys {
     }
 
     private static String nearest(String key) {
-        return OPTIONS.keySet().stream()
-                .map(k -> Map.entry(k, distance(k, key)))
-                .filter(e -> e.getValue() <= Math.max(2, key.length() / 5))
-                .min(Comparator.comparingInt(Map.Entry::getValue))
-                .map(Map.Entry::getKey)
+        return DidYouMean.closest(key, OPTIONS.keySet(), Math.max(2, key.length() / 5))
                 .orElse(null);
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] =
-                        Math.min(
-                                Math.min(current[j - 1] + 1, previous[j] + 1),
-                                previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static Map<String, ConfigOption<?>> collect() {
