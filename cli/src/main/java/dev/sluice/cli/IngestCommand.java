@@ -288,7 +288,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         Policy loaded;
         try {
-            loaded = PolicySources.load(specs);
+            loaded = PolicySources.compose(specs);
         } catch (PolicyException e) {
             throw new UserError(e.getMessage());
         }

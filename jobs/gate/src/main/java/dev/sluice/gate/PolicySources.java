@@ -31,22 +31,12 @@ public final class PolicySources {
 
     private PolicySources() {}
 
-    /** Loads and composes the policy of every spec, in order. */
+    /**
+     * Loads and composes the policy of every spec, in order, for the gate: a policy that maps no
+     * source is refused, since the gate could then recognise no classified column.
+     */
     public static Policy load(List<String> specs) {
-        List<PolicyText> texts = new ArrayList<>();
-        for (String spec : specs) {
-            texts.addAll(read(spec));
-        }
-        if (texts.isEmpty()) {
-            throw new PolicyException(
-                    List.of(
-                            new PolicyProblem(
-                                    new dev.sluice.policy.model.Origin(
-                                            String.join(", ", specs), 0, 0),
-                                    "",
-                                    "No policy files (*.yaml) found. Give --policy FILE|DIR.")));
-        }
-        Policy policy = PolicyLoader.compose(texts);
+        Policy policy = compose(specs);
         if (policy.sources().isEmpty()) {
             // without sources no column is ever recognised as classified: everything would pass
             throw new PolicyException(
@@ -63,6 +53,27 @@ public final class PolicySources {
                                             + " with --no-policy.")));
         }
         return policy;
+    }
+
+    /**
+     * Loads and composes the policy of every spec, in order, for what is not the gate (retention,
+     * maintenance): a policy of retention entries alone is complete there.
+     */
+    public static Policy compose(List<String> specs) {
+        List<PolicyText> texts = new ArrayList<>();
+        for (String spec : specs) {
+            texts.addAll(read(spec));
+        }
+        if (texts.isEmpty()) {
+            throw new PolicyException(
+                    List.of(
+                            new PolicyProblem(
+                                    new dev.sluice.policy.model.Origin(
+                                            String.join(", ", specs), 0, 0),
+                                    "",
+                                    "No policy files (*.yaml) found. Give --policy FILE|DIR.")));
+        }
+        return PolicyLoader.compose(texts);
     }
 
     static List<PolicyText> read(String spec) {

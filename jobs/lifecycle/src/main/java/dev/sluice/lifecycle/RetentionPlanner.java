@@ -40,7 +40,7 @@ public final class RetentionPlanner {
      */
     public static Map<String, TableMaintenancePlan> load(
             List<String> policySpecs, WarehouseCatalog warehouse) {
-        Policy policy = PolicySources.load(policySpecs);
+        Policy policy = PolicySources.compose(policySpecs);
         Plans plans = plan(policy, warehouse, warehouse.open());
         if (!plans.problems().isEmpty()) {
             throw new PolicyException(plans.problems());
