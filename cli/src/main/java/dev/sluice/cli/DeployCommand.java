@@ -51,6 +51,9 @@ final class DeployCommand implements Runnable {
                         + " unknown --mode or --overlay, a malformed --secret)."
             })
     static final class Render implements Callable<Integer> {
+        /** The variable of the maintenance lock database password. */
+        static final String LOCK_PASSWORD = "SLUICE_LOCK_PASSWORD";
+
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Parameters(
@@ -81,6 +84,16 @@ final class DeployCommand implements Runnable {
                 paramLabel = "URL",
                 description = "With --maintenance: the JDBC database of the maintenance locks.")
         String lockJdbcUrl;
+
+        @Option(
+                names = "--pipeline",
+                paramLabel = "FILE",
+                description =
+                        "With --maintenance, repeatable: a pipeline whose JDBC tables the"
+                                + " policy's retention: names; the job reaches each table with"
+                                + " its pipeline's options (its secrets: --secret VAR=SECRET/KEY,"
+                                + " the lock password as SLUICE_LOCK_PASSWORD).")
+        List<Path> maintenancePipelines = new ArrayList<>();
 
         @Option(
                 names = "--lock-user",
@@ -147,17 +160,35 @@ final class DeployCommand implements Runnable {
                             ManifestRenderer.create(
                                     DeployProfile.named(overlay), imageRepository, imageTag);
                     List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
-                    if (bindings.size() > 1) {
+                    SecretRef lockPassword =
+                            bindings.stream()
+                                    .filter(b -> b.variable().equals(LOCK_PASSWORD))
+                                    .findFirst()
+                                    .orElse(
+                                            bindings.size() == 1 && maintenancePipelines.isEmpty()
+                                                    ? bindings.get(0)
+                                                    : null);
+                    if (maintenancePipelines.isEmpty() && bindings.size() > 1) {
                         throw new DeployRenderException(
-                                "--maintenance takes one --secret, the lock database password"
-                                        + " (e.g. --secret SLUICE_LOCK_PASSWORD=sluice-lock/password).");
+                                "--maintenance without --pipeline takes one --secret, the lock"
+                                        + " database password (e.g. --secret"
+                                        + " SLUICE_LOCK_PASSWORD=sluice-lock/password).");
+                    }
+                    List<SecretRef> pipelineSecrets =
+                            bindings.stream().filter(b -> b != lockPassword).toList();
+                    List<PipelineDeployment> pipelines = new ArrayList<>();
+                    for (Path pipelineFile : maintenancePipelines) {
+                        PipelineDeployment p = PipelineSource.read(pipelineFile);
+                        List<SecretRef> own =
+                                pipelineSecrets.stream()
+                                        .filter(b -> p.variables().contains(b.variable()))
+                                        .toList();
+                        pipelines.add(p.withSecrets(p.variables(), own));
                     }
                     List<ObjectNode> objects =
                             List.of(
                                     renderer.maintenanceDeployment(
-                                            lockJdbcUrl,
-                                            lockUser,
-                                            bindings.isEmpty() ? null : bindings.get(0)));
+                                            lockJdbcUrl, lockUser, lockPassword, pipelines));
                     return write(objects, stdout, stderr);
                 }
                 if ((file == null) != sessionCluster) {

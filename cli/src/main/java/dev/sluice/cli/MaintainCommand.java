@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.gate.AuditLog;
 import dev.sluice.gate.PolicySources;
+import dev.sluice.lifecycle.JdbcRetentionPlan;
 import dev.sluice.lifecycle.MaintainJob;
 import dev.sluice.lifecycle.MaintenanceJob;
 import dev.sluice.lifecycle.MaintenanceLock;
@@ -13,6 +14,13 @@ import dev.sluice.lifecycle.RetentionPlanner;
 import dev.sluice.lifecycle.TableMaintenancePlan;
 import dev.sluice.lifecycle.WarehouseCatalog;
 import dev.sluice.policy.model.PolicyException;
+import dev.sluice.sql.Pipeline;
+import dev.sluice.sql.PipelineException;
+import dev.sluice.sql.PipelineLoader;
+import dev.sluice.sql.SourceText;
+import dev.sluice.sql.SqlFileException;
+import dev.sluice.sql.SqlFiles;
+import dev.sluice.sql.Variables;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +39,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +52,9 @@ import picocli.CommandLine.Spec;
             "Keep Iceberg tables healthy as the policy's retention: says: delete rows past keep:"
                     + " (by time_column), compact data files (folding equality deletes in),"
                     + " expire snapshots (snapshots: keep_last, max_age) and, with --once, remove"
-                    + " orphan files. Every action goes to the audit log (sluice audit --kind"
-                    + " maintenance).",
+                    + " orphan files; and delete rows past keep: from the JDBC tables pipelines"
+                    + " write (found through --pipelines). Every action goes to the audit log"
+                    + " (sluice audit --kind maintenance).",
             "--check validates the retention entries against the catalog and prints the plan."
                     + " --once TABLE runs every step once on one table and exits; without it the"
                     + " maintenance job runs in a local Flink cluster until Ctrl-C.",
@@ -132,6 +142,24 @@ final class MaintainCommand implements Callable<Integer> {
     boolean breakLock;
 
     @Option(
+            names = "--pipelines",
+            paramLabel = "FILE|DIR",
+            description =
+                    "Pipeline files or folders, repeatable (default: sql/pipelines when it"
+                            + " exists): retention: entries for JDBC datasets apply to the JDBC"
+                            + " tables these pipelines write, reached with their connection"
+                            + " options (pass their variables with --var/--secret-env/--secret-file).")
+    List<Path> pipelines = new ArrayList<>();
+
+    @Option(
+            names = "--sql-catalog",
+            paramLabel = "DIR",
+            description = "Catalog folder of the pipelines (default: sql/catalog).")
+    Path sqlCatalog;
+
+    @Mixin VariableOptions variableOptions;
+
+    @Option(
             names = "--timeout",
             paramLabel = "AGE",
             description = "--once: give up after this long (default: ${DEFAULT-VALUE}).")
@@ -142,10 +170,26 @@ final class MaintainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         WarehouseCatalog warehouseCatalog = catalog();
         Map<String, TableMaintenancePlan> plans;
+        List<JdbcRetentionPlan> jdbcPlans;
         try {
-            plans = RetentionPlanner.load(policySpecs(), warehouseCatalog);
+            RetentionPlanner.All all =
+                    RetentionPlanner.loadAll(policySpecs(), warehouseCatalog, this::loadPipelines);
+            plans = all.iceberg();
+            jdbcPlans = all.jdbc();
         } catch (PolicyException e) {
             throw new UserError(e.getMessage());
+        } catch (SqlFileException | PipelineException e) {
+            String problems =
+                    e instanceof PipelineException p
+                            ? String.join(
+                                    "\n",
+                                    p.problems().stream().map(SqlFileException::describe).toList())
+                            : ((SqlFileException) e).describe();
+            throw new UserError(
+                    problems
+                            + "\n(retention: names a JDBC dataset, so sluice maintain reads the"
+                            + " pipelines that write JDBC tables to reach them: fix the file, or"
+                            + " pass its variables with --var/--secret-env/--secret-file.)");
         } catch (RuntimeException e) {
             throw new UserError(
                     "Cannot read the Iceberg catalog: "
@@ -156,7 +200,8 @@ final class MaintainCommand implements Callable<Integer> {
         }
         if (check) {
             plans.values().forEach(p -> out.println(describe(warehouseCatalog, p)));
-            out.println("retention: OK (" + plans.size() + " tables)");
+            jdbcPlans.forEach(p -> out.println(describe(p)));
+            out.println("retention: OK (" + (plans.size() + jdbcPlans.size()) + " tables)");
             out.flush();
             return ExitCodes.OK;
         }
@@ -167,16 +212,29 @@ final class MaintainCommand implements Callable<Integer> {
         }
         MaintenanceLock lock;
         List<TableMaintenancePlan> selected;
+        Path audit = auditLog != null ? auditLog : AuditLog.fromEnvironment().file();
         try {
             lock = MaintainJob.lock(lockUrl, lockUser, lockPasswordEnv);
+            if (once != null) {
+                for (JdbcRetentionPlan p : jdbcPlans) {
+                    if (p.dataset().equals(once)) {
+                        return runJdbcOnce(out, p, lock, audit);
+                    }
+                }
+            }
             selected = MaintainJob.select(plans, once == null ? List.of() : List.of(once));
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw new UserError(
+                    jdbcPlans.isEmpty()
+                            ? e.getMessage()
+                            : e.getMessage()
+                                    + " JDBC tables with retention: "
+                                    + jdbcPlans.stream().map(JdbcRetentionPlan::dataset).toList()
+                                    + ".");
         }
-        Path audit = auditLog != null ? auditLog : AuditLog.fromEnvironment().file();
         return once != null
                 ? runOnce(out, warehouseCatalog, selected.get(0), lock, audit)
-                : runJob(out, warehouseCatalog, selected, lock, audit);
+                : runJob(out, warehouseCatalog, selected, jdbcPlans, lock, audit);
     }
 
     private int runOnce(
@@ -212,10 +270,75 @@ final class MaintainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private int runJdbcOnce(
+            PrintWriter out, JdbcRetentionPlan plan, MaintenanceLock lock, Path audit)
+            throws Exception {
+        out.println(describe(plan));
+        out.flush();
+        MaintenanceOnce.Report report;
+        try {
+            report = MaintenanceOnce.runJdbc(plan, lock, audit, breakLock);
+        } catch (MaintenanceOnce.TableBusyException e) {
+            throw new UserError(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage(), ExitCodes.UNAVAILABLE, null);
+        }
+        for (JsonNode r : report.records()) {
+            out.println("  " + summary(r));
+        }
+        out.printf(
+                "Maintained %s in %.1f s: %d actions, audited in %s%n",
+                report.table(), report.took().toMillis() / 1000.0, report.records().size(), audit);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The pipelines whose JDBC tables retention may name; loaded only when it does. */
+    private List<Pipeline> loadPipelines() {
+        List<Path> given = pipelines;
+        if (given.isEmpty()) {
+            Path fallback = Path.of("sql", "pipelines");
+            if (!Files.isDirectory(fallback)) {
+                return List.of();
+            }
+            given = List.of(fallback);
+        }
+        Path catalogFolder = SqlFileArguments.catalogFolder(sqlCatalog);
+        Variables variables = variableOptions.resolve(System.getenv(), Variables.empty());
+        List<SourceText> catalogFiles = new ArrayList<>();
+        for (String spec : SqlFileArguments.catalogFiles(catalogFolder)) {
+            catalogFiles.add(SqlFiles.read(spec));
+        }
+        List<Pipeline> out = new ArrayList<>();
+        for (Path file : SqlFileArguments.expand(given)) {
+            if (SqlFileArguments.isInside(file, catalogFolder)) {
+                continue;
+            }
+            out.add(PipelineLoader.load(catalogFiles, SqlFiles.read(file), variables));
+        }
+        return out;
+    }
+
+    static String describe(JdbcRetentionPlan p) {
+        return p.dataset()
+                + ": rows keep "
+                + days(p.keep())
+                + " by "
+                + p.timeColumn()
+                + " (JDBC table "
+                + p.table()
+                + " written by "
+                + p.writer()
+                + "; "
+                + p.declaredAt()
+                + ")";
+    }
+
     private int runJob(
             PrintWriter out,
             WarehouseCatalog warehouseCatalog,
             List<TableMaintenancePlan> plans,
+            List<JdbcRetentionPlan> jdbcPlans,
             MaintenanceLock lock,
             Path audit)
             throws Exception {
@@ -228,8 +351,15 @@ final class MaintainCommand implements Callable<Integer> {
                     lock,
                     eager ? MaintenanceSchedule.eager() : MaintenanceSchedule.defaults(),
                     audit);
+            MaintenanceJob.buildJdbcRetention(
+                    env,
+                    jdbcPlans,
+                    lock,
+                    eager ? MaintenanceSchedule.eager() : MaintenanceSchedule.defaults(),
+                    audit);
             JobClient job = env.executeAsync("sluice maintain " + warehouseCatalog.name());
             plans.forEach(p -> out.println(describe(warehouseCatalog, p)));
+            jdbcPlans.forEach(p -> out.println(describe(p)));
             out.println(
                     "Maintenance job " + job.getJobID() + " running; web UI " + cluster.webUi());
             out.println(

@@ -108,6 +108,26 @@ public final class ManifestRenderer {
      */
     public ObjectNode maintenanceDeployment(
             String lockJdbcUrl, String lockUser, SecretRef passwordSecret) {
+        return maintenanceDeployment(lockJdbcUrl, lockUser, passwordSecret, List.of());
+    }
+
+    /**
+     * As {@link #maintenanceDeployment(String, String, SecretRef)}, with the pipelines whose JDBC
+     * tables the policy's retention: names: the job reads their files from the image (it reaches
+     * each table with its pipeline's options), and their secrets come from Kubernetes Secrets like
+     * the pipelines' own.
+     */
+    public ObjectNode maintenanceDeployment(
+            String lockJdbcUrl,
+            String lockUser,
+            SecretRef passwordSecret,
+            List<PipelineDeployment> pipelines) {
+        for (PipelineDeployment pipeline : pipelines) {
+            checkSecrets(
+                    pipeline,
+                    DeployMode.APPLICATION,
+                    " (pipeline " + pipeline.sqlResource() + " of the maintenance job)");
+        }
         if (lockJdbcUrl == null || !lockJdbcUrl.startsWith("jdbc:")) {
             throw new DeployRenderException(
                     "Missing or invalid --lock-jdbc-url: '"
@@ -129,6 +149,13 @@ public final class ManifestRenderer {
         if (passwordSecret != null) {
             secrets.add(passwordSecret);
         }
+        for (PipelineDeployment pipeline : pipelines) {
+            for (SecretRef secret : pipeline.secretBindings()) {
+                if (secrets.stream().noneMatch(s -> s.variable().equals(secret.variable()))) {
+                    secrets.add(secret);
+                }
+            }
+        }
         ObjectNode spec = clusterSpec(conf, labels, secrets);
         ObjectNode job = spec.putObject("job");
         job.put("jarURI", "local://" + JOB_JAR_IN_IMAGE);
@@ -141,6 +168,18 @@ public final class ManifestRenderer {
             args.add("--lock-password-env").add(passwordSecret.variable());
         }
         args.add("--policy").add(USRLIB + "/sql/policy");
+        if (!pipelines.isEmpty()) {
+            args.add("--sql-catalog").add(USRLIB + "/sql/catalog");
+        }
+        java.util.Set<String> secretEnv = new java.util.TreeSet<>();
+        for (PipelineDeployment pipeline : pipelines) {
+            args.add("--pipeline").add(USRLIB + "/sql/" + pipeline.sqlResource());
+            pipeline.secretBindings().forEach(b -> secretEnv.add(b.variable()));
+        }
+        for (String variable : secretEnv) {
+            // the job redacts the values of these environment variables in every message
+            args.add("--secret-env").add(variable);
+        }
         job.put("parallelism", 1);
         job.put("upgradeMode", "savepoint");
         job.put("state", "running");

@@ -175,4 +175,111 @@ class MaintainCommandITCase {
         DeployCommandTest.Run gate = GateCommandsTest.sluice("audit", "--log", audit.toString());
         assertThat(gate.out()).contains("0 decisions.");
     }
+
+    @Test
+    void jdbcTableOfAPipelineIsCheckedAndItsExpiredRowsDeletedOnce() throws Exception {
+        PostgresServer pg = POSTGRES.server();
+        pg.createDatabase("crm");
+        try (java.sql.Connection c = pg.dataSource("crm").getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT, updated_at"
+                            + " TIMESTAMP)");
+            s.execute(
+                    "INSERT INTO customers SELECT g, 'n' || g, (now() AT TIME ZONE 'UTC') -"
+                            + " (CASE WHEN g < 7 THEN interval '500 days' ELSE interval '1 day'"
+                            + " END) FROM generate_series(0, 19) g");
+        }
+        Path sql = Files.createDirectories(dir.resolve("crm-sql"));
+        Path catalog = Files.createDirectories(sql.resolve("catalog"));
+        Path pipeline =
+                Files.writeString(
+                        Files.createDirectories(sql.resolve("pipelines")).resolve("crm.sql"),
+                        """
+                        -- @owner growth
+                        -- @description people into the CRM
+                        CREATE TEMPORARY TABLE people (id BIGINT, name STRING, updated_at TIMESTAMP(6))
+                          WITH ('connector' = 'datagen');
+                        CREATE TABLE crm_customers (
+                          id BIGINT, name STRING, updated_at TIMESTAMP(6), PRIMARY KEY (id) NOT ENFORCED
+                        ) WITH ('connector' = 'jdbc', 'url' = '${CRM_JDBC_URL}', 'table-name' = 'customers',
+                          'username' = '${CRM_USER}', 'password' = '${CRM_PASSWORD}');
+                        INSERT INTO crm_customers SELECT * FROM people;
+                        """);
+        Path policy =
+                Files.writeString(
+                        dir.resolve("crm.yaml"),
+                        """
+                        version: 1
+                        sinks:
+                          - jdbc: {database: crm, table: public.customers}
+                            dataset: crm.customers
+                            zone: analytics
+                            region: eu-west-1
+                        teams:
+                          growth: {reads: [], zone: analytics}
+                        retention:
+                          crm.customers: {keep: 400d, time_column: updated_at}
+                        """);
+        List<String> common =
+                List.of(
+                        "--warehouse",
+                        warehouse.settings().warehouse(),
+                        "--policy",
+                        policy.toString(),
+                        "--pipelines",
+                        sql.resolve("pipelines").toString(),
+                        "--sql-catalog",
+                        catalog.toString());
+
+        // the pipeline's variables are needed to find its table: their absence is named
+        DeployCommandTest.Run missing =
+                GateCommandsTest.sluice(concat(List.of("maintain", "--check"), common));
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(missing.err()).contains("crm.sql").contains("CRM_JDBC_URL");
+
+        Path secrets =
+                Files.writeString(dir.resolve("crm.secrets"), "CRM_PASSWORD=" + pg.password());
+        List<String> vars =
+                List.of(
+                        "--var",
+                        "CRM_JDBC_URL=" + pg.jdbcUrl("crm"),
+                        "--var",
+                        "CRM_USER=" + pg.username(),
+                        "--secret-file",
+                        secrets.toString());
+        DeployCommandTest.Run check =
+                GateCommandsTest.sluice(concat(List.of("maintain", "--check"), common, vars));
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        assertThat(check.out())
+                .contains("crm.customers: rows keep 400d by updated_at (JDBC table customers")
+                .contains(policy + ":10:3");
+
+        Path audit = dir.resolve("crm-audit.jsonl");
+        DeployCommandTest.Run once =
+                GateCommandsTest.sluice(
+                        concat(
+                                List.of("maintain", "--once", "crm.customers"),
+                                common,
+                                vars,
+                                List.of(
+                                        "--lock-jdbc-url",
+                                        lockUrl(),
+                                        "--audit-log",
+                                        audit.toString())));
+        assertThat(once.exitCode()).as(once.err()).isZero();
+        assertThat(once.out()).contains("7 rows deleted").contains("Maintained crm.customers");
+        try (java.sql.Connection c = pg.dataSource("crm").getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*), min(id) FROM customers")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(13);
+            assertThat(rs.getLong(2)).isEqualTo(7);
+        }
+    }
+
+    @SafeVarargs
+    private static String[] concat(List<String>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);
+    }
 }

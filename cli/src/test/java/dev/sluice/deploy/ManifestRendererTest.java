@@ -205,6 +205,58 @@ class ManifestRendererTest {
     }
 
     @Test
+    void maintenanceJobReadsThePipelinesOfItsJdbcTablesWithTheirSecretsByReference() {
+        PipelineDeployment crm =
+                PipelineSource.read(REPOSITORY_PIPELINES.resolve("growth/customers_to_crm.sql"));
+        crm =
+                crm.withSecrets(
+                        crm.variables(),
+                        List.of(
+                                SecretRef.parse("CRM_JDBC_URL=crm/url"),
+                                SecretRef.parse("CRM_USER=crm/user"),
+                                SecretRef.parse("CRM_PASSWORD=crm/password")));
+        FlinkDeployment deployment =
+                OperatorSchemas.deployment(
+                        ManifestRenderer.create(DeployProfile.PROD, null, "1.2.3")
+                                .maintenanceDeployment(
+                                        "jdbc:postgresql://postgres:5432/sluice",
+                                        "sluice",
+                                        SecretRef.parse(
+                                                "SLUICE_LOCK_PASSWORD=sluice-lock/password"),
+                                        List.of(crm)));
+        assertThat(deployment.getSpec().getJob().getArgs())
+                .containsSequence("--sql-catalog", "/opt/flink/usrlib/sql/catalog")
+                .containsSequence(
+                        "--pipeline", "/opt/flink/usrlib/sql/pipelines/growth/customers_to_crm.sql")
+                .containsSequence("--secret-env", "CRM_PASSWORD");
+        String yaml =
+                ManifestYaml.toYaml(
+                        List.of(
+                                ManifestRenderer.create(DeployProfile.PROD, null, "1.2.3")
+                                        .maintenanceDeployment(
+                                                "jdbc:postgresql://postgres:5432/sluice",
+                                                "sluice",
+                                                SecretRef.parse(
+                                                        "SLUICE_LOCK_PASSWORD=sluice-lock/password"),
+                                                List.of(crm))));
+        assertThat(yaml).contains("name: CRM_PASSWORD").contains("secretKeyRef");
+        // a pipeline secret with no Secret behind it is refused, naming the fix
+        PipelineDeployment unbound =
+                PipelineSource.read(REPOSITORY_PIPELINES.resolve("growth/customers_to_crm.sql"));
+        assertThatThrownBy(
+                        () ->
+                                ManifestRenderer.create(DeployProfile.PROD, null, "1.2.3")
+                                        .maintenanceDeployment(
+                                                "jdbc:postgresql://postgres:5432/sluice",
+                                                "sluice",
+                                                null,
+                                                List.of(unbound)))
+                .isInstanceOf(DeployRenderException.class)
+                .hasMessageContaining("CRM_PASSWORD")
+                .hasMessageContaining("--secret");
+    }
+
+    @Test
     void fixtureGetsAStableKubernetesNameAndItsSecretByReference() {
         PipelineDeployment pipeline = PipelineSource.read(FIXTURE);
         assertThat(pipeline.name()).isEqualTo("orders-enriched-to-mirror");

@@ -2,11 +2,17 @@ package dev.sluice.lifecycle;
 
 import dev.sluice.gate.AuditLog;
 import dev.sluice.gate.PolicySources;
+import dev.sluice.sql.Pipeline;
+import dev.sluice.sql.PipelineLoader;
+import dev.sluice.sql.SourceText;
+import dev.sluice.sql.SqlFiles;
+import dev.sluice.sql.Variables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -22,6 +28,7 @@ import picocli.CommandLine.Option;
  * MaintainJob --catalog type=hadoop --catalog warehouse=s3a://bucket/warehouse \
  *     --lock-jdbc-url jdbc:postgresql://db:5432/sluice --lock-user sluice \
  *     [--lock-password-env SLUICE_LOCK_PASSWORD] [--policy classpath:sql/policy] [--table db.t]...
+ *     [--pipeline classpath:sql/pipelines/growth/customers_to_crm.sql]...
  * </pre>
  */
 @Command(name = "MaintainJob", mixinStandardHelpOptions = true)
@@ -71,6 +78,28 @@ public final class MaintainJob implements Callable<Integer> {
     List<String> tables = new ArrayList<>();
 
     @Option(
+            names = "--pipeline",
+            paramLabel = "FILE",
+            description =
+                    "Pipeline file (a path or classpath:sql/pipelines/...), repeatable: the JDBC"
+                            + " tables they write, with their connection options, are where"
+                            + " retention: entries for JDBC datasets apply. Variables come from"
+                            + " the environment, as for the pipeline job.")
+    List<String> pipelines = new ArrayList<>();
+
+    @Option(
+            names = "--sql-catalog",
+            paramLabel = "DIR",
+            description = "Catalog folder of the pipelines (default: classpath:sql/catalog).")
+    String sqlCatalog = "classpath:sql/catalog";
+
+    @Option(
+            names = "--secret-env",
+            paramLabel = "NAME",
+            description = "Environment variable that holds a secret (redacted wherever shown).")
+    List<String> secretEnv = new ArrayList<>();
+
+    @Option(
             names = "--eager",
             description = "Act every few commits and seconds (demos and tests), not the defaults.")
     boolean eager;
@@ -108,24 +137,47 @@ public final class MaintainJob implements Callable<Integer> {
             }
         }
         WarehouseCatalog warehouse = new WarehouseCatalog(catalogName, catalog);
-        Map<String, TableMaintenancePlan> plans =
-                RetentionPlanner.load(
+        RetentionPlanner.All plans =
+                RetentionPlanner.loadAll(
                         policy.isEmpty()
                                 ? List.of(
                                         PolicySources.CLASSPATH_PREFIX
                                                 + PolicySources.DEFAULT_FOLDER)
                                 : policy,
-                        warehouse);
+                        warehouse,
+                        () ->
+                                loadPipelines(
+                                        pipelines,
+                                        sqlCatalog,
+                                        Variables.builder()
+                                                .environment(System.getenv(), Set.copyOf(secretEnv))
+                                                .build()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        MaintenanceLock lock = lock(lockUrl, lockUser, lockPasswordEnv);
+        MaintenanceSchedule schedule =
+                eager ? MaintenanceSchedule.eager() : MaintenanceSchedule.defaults();
+        Path audit = auditLog != null ? auditLog : AuditLog.fromEnvironment().file();
         MaintenanceJob.build(
-                env,
-                warehouse,
-                select(plans, tables),
-                lock(lockUrl, lockUser, lockPasswordEnv),
-                eager ? MaintenanceSchedule.eager() : MaintenanceSchedule.defaults(),
-                auditLog != null ? auditLog : AuditLog.fromEnvironment().file());
+                env, warehouse, select(plans.iceberg(), tables), lock, schedule, audit);
+        if (tables.isEmpty()) {
+            MaintenanceJob.buildJdbcRetention(env, plans.jdbc(), lock, schedule, audit);
+        }
         env.execute("sluice maintain " + warehouse.name());
         return 0;
+    }
+
+    /** Loads pipeline files with their catalog folder; every problem of every file is thrown. */
+    public static List<Pipeline> loadPipelines(
+            List<String> files, String catalogFolder, Variables variables) {
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        List<SourceText> catalog = SqlFiles.readCatalog(catalogFolder);
+        List<Pipeline> out = new ArrayList<>();
+        for (String file : files) {
+            out.add(PipelineLoader.load(catalog, SqlFiles.read(file), variables));
+        }
+        return out;
     }
 
     /** The plans of {@code tables} ({@code db.table} or {@code catalog.db.table}), or all. */

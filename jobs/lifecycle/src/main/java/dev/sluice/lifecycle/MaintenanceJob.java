@@ -78,6 +78,39 @@ public final class MaintenanceJob {
     }
 
     /**
+     * Adds the row retention of JDBC tables to {@code env}: per table, a tick every {@code
+     * retentionEvery} of the schedule and a delete under the table's lock.
+     */
+    public static void buildJdbcRetention(
+            StreamExecutionEnvironment env,
+            Collection<JdbcRetentionPlan> plans,
+            MaintenanceLock lock,
+            MaintenanceSchedule schedule,
+            Path auditFile)
+            throws IOException {
+        if (plans.isEmpty()) {
+            return;
+        }
+        lock.prepare();
+        for (JdbcRetentionPlan plan : plans) {
+            String uid = "jdbc-" + plan.dataset().replace('.', '-');
+            env.addSource(
+                            new RetentionTicks(schedule.retentionEvery()),
+                            "Retention ticks " + plan.dataset())
+                    .uid("retention-ticks-" + uid)
+                    .setParallelism(1)
+                    .process(new JdbcRetentionRun(plan, lock.forTable(plan.dataset()), auditFile))
+                    .name("Retention " + plan.dataset())
+                    .uid("retention-" + uid)
+                    .setParallelism(1)
+                    .sinkTo(new DiscardingSink<>())
+                    .name("Retention done " + plan.dataset())
+                    .uid("retention-done-" + uid)
+                    .setParallelism(1);
+        }
+    }
+
+    /**
      * Compaction as Iceberg's Flink {@code RewriteDataFiles}: every data file that has a delete
      * applying to it, or is small, is rewritten with the deletes applied. The new files keep the
      * data sequence number of the snapshot the rewrite started from, so deletes the streaming

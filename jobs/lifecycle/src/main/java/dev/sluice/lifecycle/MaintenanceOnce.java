@@ -111,6 +111,61 @@ public final class MaintenanceOnce {
         return new Report(name, mine, Duration.between(start, Instant.now()));
     }
 
+    /**
+     * Row retention of one JDBC table once ({@code sluice maintain --once crm.customers}), under
+     * the table's lock like an Iceberg table's run; refuses when another run holds it.
+     */
+    public static Report runJdbc(
+            JdbcRetentionPlan plan, MaintenanceLock lock, Path auditFile, boolean breakLock)
+            throws Exception {
+        Instant start = Instant.now();
+        String name = plan.dataset();
+        int auditedBefore = new AuditLog(auditFile, null).read().size();
+        lock.prepare();
+        TriggerLockFactory locks = lock.forTable(name);
+        locks.open();
+        try {
+            TriggerLockFactory.Lock tableLock = locks.createLock();
+            if (breakLock && tableLock.isHeld()) {
+                tableLock.unlock();
+            }
+            if (!tableLock.tryLock()) {
+                throw new TableBusyException(
+                        "Maintenance of "
+                                + name
+                                + " is running elsewhere (lock sluice:"
+                                + name
+                                + " is held). Wait for it to finish, or stop the other run. A lock"
+                                + " left by a killed run: --break-lock takes it over.");
+            }
+            try {
+                RetentionDelete.Result result;
+                try {
+                    result =
+                            JdbcRetentionDelete.deleteOlderThan(
+                                    plan, Instant.now().minus(plan.keep()));
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(
+                            "Retention of "
+                                    + name
+                                    + " failed: "
+                                    + JdbcRetentionRun.redacted(plan, e.getMessage()));
+                }
+                new MaintenanceAudit(auditFile, "once").retention(name, result, plan.timeColumn());
+            } finally {
+                tableLock.unlock();
+            }
+        } finally {
+            locks.close();
+        }
+        List<JsonNode> all = new AuditLog(auditFile, null).read();
+        List<JsonNode> mine =
+                all.subList(auditedBefore, all.size()).stream()
+                        .filter(r -> name.equals(r.path("table").asText()))
+                        .toList();
+        return new Report(name, mine, Duration.between(start, Instant.now()));
+    }
+
     private static void runTasks(
             WarehouseCatalog catalog,
             TableMaintenancePlan plan,

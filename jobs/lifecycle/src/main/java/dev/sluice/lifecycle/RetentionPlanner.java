@@ -6,12 +6,14 @@ import dev.sluice.policy.model.Policy;
 import dev.sluice.policy.model.PolicyException;
 import dev.sluice.policy.model.PolicyProblem;
 import dev.sluice.policy.model.Retention;
+import dev.sluice.sql.Pipeline;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -24,7 +26,8 @@ import org.apache.iceberg.types.Types;
  * against the catalog: an entry that matches no table, names a column the table lacks or a column
  * that is not a date or timestamp, or asks to keep rows without a {@code time_column}, is a problem
  * at the entry's {@code file:line:col}. Entries whose dataset does not start with the catalog's
- * name (staging topics, JDBC tables) are left to their own checks.
+ * name are left to their own checks: staging topics to {@code sluice ingest}, JDBC tables to {@link
+ * JdbcRetentionPlanner}.
  */
 public final class RetentionPlanner {
 
@@ -46,6 +49,30 @@ public final class RetentionPlanner {
             throw new PolicyException(plans.problems());
         }
         return plans.tables();
+    }
+
+    /** The plans of every Iceberg table of the catalog and of the JDBC tables retention names. */
+    public record All(Map<String, TableMaintenancePlan> iceberg, List<JdbcRetentionPlan> jdbc) {}
+
+    /**
+     * Plans the Iceberg tables of the catalog and, when the policy keeps rows of JDBC tables for a
+     * limited time, the JDBC tables {@code pipelines} write ({@link JdbcRetentionPlanner}); the
+     * problems of both are one {@link PolicyException}.
+     */
+    public static All loadAll(
+            List<String> policySpecs,
+            WarehouseCatalog warehouse,
+            Supplier<List<Pipeline>> pipelines) {
+        Policy policy = PolicySources.compose(policySpecs);
+        Plans plans = plan(policy, warehouse, warehouse.open());
+        JdbcRetentionPlanner.Plans jdbc =
+                JdbcRetentionPlanner.plan(policy, warehouse.name(), pipelines);
+        List<PolicyProblem> problems = new ArrayList<>(plans.problems());
+        problems.addAll(jdbc.problems());
+        if (!problems.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        return new All(plans.tables(), jdbc.tables());
     }
 
     /** Plans every table of the catalog (the entries that apply to each, checked). */
