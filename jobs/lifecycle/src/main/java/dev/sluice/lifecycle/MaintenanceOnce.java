@@ -65,9 +65,72 @@ public final class MaintenanceOnce {
             Duration timeout,
             boolean breakLock)
             throws Exception {
-        Instant start = Instant.now();
         TableIdentifier id = TableIdentifier.parse(plan.table());
         String name = catalog.qualified(id);
+        return underLock(
+                name,
+                lock,
+                auditFile,
+                breakLock,
+                () -> {
+                    if (plan.hasRowRetention()) {
+                        Table table = catalog.open().loadTable(id);
+                        RetentionDelete.Result result =
+                                RetentionDelete.deleteOlderThan(
+                                        table,
+                                        plan.timeColumn(),
+                                        Instant.now().minus(plan.keepRows()));
+                        new MaintenanceAudit(auditFile, "once")
+                                .retention(name, result, plan.timeColumn());
+                    }
+                    runTasks(catalog, plan, orphanMinAge, auditFile, timeout);
+                });
+    }
+
+    /**
+     * Row retention of one JDBC table once ({@code sluice maintain --once crm.customers}), under
+     * the table's lock like an Iceberg table's run; refuses when another run holds it.
+     */
+    public static Report runJdbc(
+            JdbcRetentionPlan plan, MaintenanceLock lock, Path auditFile, boolean breakLock)
+            throws Exception {
+        String name = plan.dataset();
+        return underLock(
+                name,
+                lock,
+                auditFile,
+                breakLock,
+                () -> {
+                    RetentionDelete.Result result;
+                    try {
+                        result =
+                                JdbcRetentionDelete.deleteOlderThan(
+                                        plan, Instant.now().minus(plan.keep()));
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(
+                                "Retention of "
+                                        + name
+                                        + " failed: "
+                                        + JdbcRetentionRun.redacted(plan, e.getMessage()));
+                    }
+                    new MaintenanceAudit(auditFile, "once")
+                            .retention(name, result, plan.timeColumn());
+                });
+    }
+
+    /** What a run does while it holds the table's lock. */
+    private interface Locked {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} holding the lock of {@code name} (refusing when another run holds it, or
+     * taking it over with {@code breakLock}) and reports the audit records it wrote for the table.
+     */
+    private static Report underLock(
+            String name, MaintenanceLock lock, Path auditFile, boolean breakLock, Locked work)
+            throws Exception {
+        Instant start = Instant.now();
         int auditedBefore = new AuditLog(auditFile, null).read().size();
         lock.prepare();
         TriggerLockFactory locks = lock.forTable(name);
@@ -88,70 +151,7 @@ public final class MaintenanceOnce {
                                 + " killed run: --break-lock takes it over.");
             }
             try {
-                if (plan.hasRowRetention()) {
-                    Table table = catalog.open().loadTable(id);
-                    RetentionDelete.Result result =
-                            RetentionDelete.deleteOlderThan(
-                                    table, plan.timeColumn(), Instant.now().minus(plan.keepRows()));
-                    new MaintenanceAudit(auditFile, "once")
-                            .retention(name, result, plan.timeColumn());
-                }
-                runTasks(catalog, plan, orphanMinAge, auditFile, timeout);
-            } finally {
-                tableLock.unlock();
-            }
-        } finally {
-            locks.close();
-        }
-        List<JsonNode> all = new AuditLog(auditFile, null).read();
-        List<JsonNode> mine =
-                all.subList(auditedBefore, all.size()).stream()
-                        .filter(r -> name.equals(r.path("table").asText()))
-                        .toList();
-        return new Report(name, mine, Duration.between(start, Instant.now()));
-    }
-
-    /**
-     * Row retention of one JDBC table once ({@code sluice maintain --once crm.customers}), under
-     * the table's lock like an Iceberg table's run; refuses when another run holds it.
-     */
-    public static Report runJdbc(
-            JdbcRetentionPlan plan, MaintenanceLock lock, Path auditFile, boolean breakLock)
-            throws Exception {
-        Instant start = Instant.now();
-        String name = plan.dataset();
-        int auditedBefore = new AuditLog(auditFile, null).read().size();
-        lock.prepare();
-        TriggerLockFactory locks = lock.forTable(name);
-        locks.open();
-        try {
-            TriggerLockFactory.Lock tableLock = locks.createLock();
-            if (breakLock && tableLock.isHeld()) {
-                tableLock.unlock();
-            }
-            if (!tableLock.tryLock()) {
-                throw new TableBusyException(
-                        "Maintenance of "
-                                + name
-                                + " is running elsewhere (lock sluice:"
-                                + name
-                                + " is held). Wait for it to finish, or stop the other run. A lock"
-                                + " left by a killed run: --break-lock takes it over.");
-            }
-            try {
-                RetentionDelete.Result result;
-                try {
-                    result =
-                            JdbcRetentionDelete.deleteOlderThan(
-                                    plan, Instant.now().minus(plan.keep()));
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(
-                            "Retention of "
-                                    + name
-                                    + " failed: "
-                                    + JdbcRetentionRun.redacted(plan, e.getMessage()));
-                }
-                new MaintenanceAudit(auditFile, "once").retention(name, result, plan.timeColumn());
+                work.run();
             } finally {
                 tableLock.unlock();
             }
