@@ -146,6 +146,12 @@ final class ChaosSuite implements AutoCloseable {
         }
     }
 
+    /**
+     * The JDBC target's password: the target trusts loopback connections and ignores it, so it can
+     * be a canary that must appear in no log, REST answer or exception of the cluster.
+     */
+    static final String CANARY = "ch4os-c4n4ry-Pw-15";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WAREHOUSE = "warehouse";
     private static final String CRM = "crm";
@@ -162,6 +168,7 @@ final class ChaosSuite implements AutoCloseable {
     private final StandaloneFlinkCluster cluster;
     private final Path checkpoints;
     private final Map<String, JobClient> jobs = new LinkedHashMap<>();
+    private final List<JobID> everyJob = new ArrayList<>();
     private final Map<String, Integer> parallelism = new HashMap<>();
     private final Map<Fault, Result> results = new EnumMap<>(Fault.class);
     private final Traffic traffic;
@@ -279,6 +286,41 @@ final class ChaosSuite implements AutoCloseable {
         return traffic.changes();
     }
 
+    /**
+     * Where the canary (the JDBC password) shows: every log and output file of the JobManager and
+     * the TaskManagers, and the REST API's configuration, plan and exception history (failures
+     * included: the faults failed every job several times) of every job this suite ran.
+     */
+    List<String> canaryFindings() throws Exception {
+        List<String> found = new ArrayList<>();
+        for (Path file : cluster.logFiles()) {
+            if (Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains(CANARY)) {
+                found.add(file.toString());
+            }
+        }
+        int answers = 0;
+        for (JobID job : everyJob) {
+            for (String path :
+                    List.of("", "/config", "/plan", "/exceptions", "/checkpoints/config")) {
+                String answer = cluster.get("jobs/" + job + path).toString();
+                answers++;
+                if (answer.contains(CANARY)) {
+                    found.add("REST jobs/" + job + path);
+                }
+            }
+        }
+        note(
+                "canary searched in "
+                        + cluster.logFiles().size()
+                        + " log files and "
+                        + answers
+                        + " REST answers: "
+                        + found.size()
+                        + " found");
+        return found;
+    }
+
     List<String> log() {
         return log;
     }
@@ -362,6 +404,7 @@ final class ChaosSuite implements AutoCloseable {
             default -> throw new IllegalArgumentException(job);
         }
         jobs.put(job, client);
+        everyJob.add(client.getJobID());
         this.parallelism.put(job, parallelism);
         awaitRunning(job);
     }
@@ -381,7 +424,7 @@ final class ChaosSuite implements AutoCloseable {
                                 Variables.builder()
                                         .put("CRM_JDBC_URL", crm.jdbcUrl(CRM), false, "chaos")
                                         .put("CRM_USER", crm.username(), false, "chaos")
-                                        .put("CRM_PASSWORD", crm.password(), true, "chaos")
+                                        .put("CRM_PASSWORD", CANARY, true, "chaos")
                                         .build());
         Pipeline pipeline =
                 PipelineLoader.load(

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fault-injection suite ({@link ChaosSuite}) at CI size: a few thousand row changes through
  * ingest and both pipelines on a standalone cluster, each selected fault injected once at a random
- * moment; nothing may be lost or duplicated in staging, Iceberg or the JDBC mirror.
+ * moment; nothing may be lost or duplicated in staging, Iceberg or the JDBC mirror. The JDBC
+ * password is a canary that must appear in no log file of the cluster and in no REST answer about
+ * the jobs (configuration, plan, exceptions).
  *
  * <p>{@code benchmarks/run-chaos} runs the same class at full size: the system properties {@code
  * sluice.chaos.changes}, {@code sluice.chaos.injections}, {@code sluice.chaos.faults} (names of
@@ -52,9 +54,11 @@ class FaultInjectionITCase {
 
         List<ChaosSuite.Result> results;
         long changes;
+        List<String> canary;
         try (ChaosSuite suite = new ChaosSuite(settings, STACK.stack(), workDir, Path.of(jobJar))) {
             results = suite.run();
             changes = suite.changes();
+            canary = suite.canaryFindings();
             String table = ChaosSuite.table(results, changes);
             System.out.println(table);
             String report = System.getProperty("sluice.chaos.report");
@@ -65,6 +69,8 @@ class FaultInjectionITCase {
             }
         }
         assertThat(changes).isGreaterThanOrEqualTo(settings.changes());
+        // the JDBC password never shows in the cluster's logs nor in its REST API
+        assertThat(canary).as("where the JDBC password showed").isEmpty();
         for (ChaosSuite.Result result : results) {
             String name = result.fault == null ? "end of run" : result.fault.name();
             assertThat(result.lost).as("%s: lost (%s)", name, result.notes).isZero();
