@@ -30,7 +30,7 @@ class FaultInjectionITCase {
 
     /** What CI runs: the faults that recover in seconds; the full command runs them all. */
     private static final String CI_FAULTS =
-            "TASK_MANAGER_KILL_INGEST,TASK_MANAGER_KILL_PIPELINE,POSTGRES_RESTART,JDBC_TARGET_RESTART";
+            "TASK_MANAGER_KILL_PIPELINE,POSTGRES_RESTART,KAFKA_RESTART,JDBC_TARGET_RESTART";
 
     @TempDir Path workDir;
 
