@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A canary value, declared as a secret and put inside URLs, driven through the error paths of every
@@ -56,6 +59,42 @@ class SecretCanaryTest {
             INSERT INTO leak_sink SELECT id FROM staging.payments_cards;
             """;
 
+    /** A valid pipeline whose JDBC password is the declared secret (from --secret-file). */
+    static final String VALID_JDBC =
+            """
+            -- @owner payments
+            -- @description card ids into a JDBC table whose password is a secret
+            CREATE TEMPORARY TABLE card_ids (id BIGINT, PRIMARY KEY (id) NOT ENFORCED) WITH (
+              'connector' = 'jdbc',
+              'url' = 'jdbc:postgresql://db.invalid:5432/x',
+              'table-name' = 'card_ids',
+              'username' = 'app',
+              'password' = '${DB_PW}'
+            );
+            INSERT INTO card_ids SELECT id FROM staging.payments_cards;
+            """;
+
+    /**
+     * A job that starts and fails at once: its JDBC target does not listen, and the secret is its
+     * password and part of its URL, where the driver's and Flink's errors could repeat it.
+     */
+    static final String FAILING_JOB =
+            """
+            -- @owner payments
+            -- @description a job whose JDBC target is unreachable
+            SET 'restart-strategy.type' = 'none';
+            CREATE TEMPORARY TABLE numbers (id BIGINT) WITH (
+              'connector' = 'datagen', 'number-of-rows' = '3');
+            CREATE TEMPORARY TABLE unreachable (id BIGINT, PRIMARY KEY (id) NOT ENFORCED) WITH (
+              'connector' = 'jdbc',
+              'url' = 'jdbc:postgresql://127.0.0.1:9/x?password=${DB_PW}',
+              'table-name' = 't',
+              'username' = 'app',
+              'password' = '${DB_PW}'
+            );
+            INSERT INTO unreachable SELECT id FROM numbers;
+            """;
+
     record Run(int exitCode, String out, String err) {
         String all() {
             return out + err;
@@ -78,6 +117,8 @@ class SecretCanaryTest {
         }
         Files.writeString(sql.resolve("pipelines/payments/leaky.sql"), LEAKY);
         Files.writeString(sql.resolve("pipelines/payments/mistyped_url.sql"), MISTYPED_URL);
+        Files.writeString(sql.resolve("pipelines/payments/valid_jdbc.sql"), VALID_JDBC);
+        Files.writeString(sql.resolve("pipelines/payments/failing_job.sql"), FAILING_JOB);
         secrets = temp.resolve("secrets.properties");
         Files.writeString(secrets, "DB_PW=" + CANARY + "\n");
     }
@@ -252,5 +293,82 @@ class SecretCanaryTest {
         assertThat(run.all())
                 .contains("error:")
                 .doesNotContainPattern("[A-Za-z]\\*\\*\\*\\*|\\*\\*\\*\\*[A-Za-z]");
+    }
+
+    @Test
+    void validateExplainAndTheAuditLogHideTheJdbcPassword() throws IOException {
+        Path audit = temp.resolve("explain-audit.jsonl");
+        List<String> args = pipelineArgs("validate", "valid_jdbc.sql", "--explain");
+        args.set(args.indexOf("--audit-log") + 1, audit.toString());
+        Run explain = sluice(args.toArray(String[]::new));
+        assertThat(explain.all()).doesNotContain(CANARY).doesNotContain("internal error");
+        assertThat(explain.all()).contains("valid_jdbc");
+        // the gate's decision was audited; neither the file nor `sluice audit` shows the secret
+        assertThat(audit).exists();
+        assertThat(Files.readString(audit)).isNotBlank().doesNotContain(CANARY);
+        Run listed = sluice("audit", "--log", audit.toString());
+        assertThat(listed.exitCode()).as(listed.all()).isZero();
+        assertThat(listed.all()).doesNotContain(CANARY);
+    }
+
+    @Test
+    void aFailingJobDoesNotShowTheJdbcPassword() {
+        Run run =
+                sluice(
+                        "run",
+                        pipeline("failing_job.sql"),
+                        "--catalog",
+                        sql.resolve("catalog").toString(),
+                        "--no-policy",
+                        "--secret-file",
+                        secrets.toString(),
+                        "--work-dir",
+                        temp.resolve("failing-run").toString(),
+                        "--var",
+                        "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9",
+                        "--var",
+                        "ICEBERG_CATALOG_TYPE=hadoop",
+                        "--var",
+                        "ICEBERG_WAREHOUSE=" + temp.resolve("wh").toUri());
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
+        assertThat(run.all()).doesNotContain(CANARY).doesNotContain("internal error");
+    }
+
+    @Test
+    void theKeysetMasterKeyIsNeverShown() throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        String master = dev.sluice.policy.pseudonym.MasterKey.generate();
+        environment.put(dev.sluice.policy.pseudonym.MasterKey.DEFAULT_ENV, master);
+        Path file = temp.resolve("canary-keys.json");
+        List<DeployCommandTest.Run> runs = new ArrayList<>();
+        DeployCommandTest.Run added =
+                keys(environment, "add", "--file", file.toString(), "--name", "k1");
+        assertThat(added.exitCode()).as(added.toString()).isZero();
+        runs.add(added);
+        runs.add(keys(environment, "check", "--file", file.toString()));
+        runs.add(keys(environment, "list", "--file", file.toString()));
+        // a wrong master key, and the canary (not even base64) as master key
+        environment.put(
+                dev.sluice.policy.pseudonym.MasterKey.DEFAULT_ENV,
+                dev.sluice.policy.pseudonym.MasterKey.generate());
+        DeployCommandTest.Run wrong = keys(environment, "check", "--file", file.toString());
+        assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(1);
+        runs.add(wrong);
+        environment.put(dev.sluice.policy.pseudonym.MasterKey.DEFAULT_ENV, CANARY);
+        DeployCommandTest.Run canary =
+                keys(environment, "add", "--file", file.toString(), "--name", "k2");
+        assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(1);
+        runs.add(canary);
+        for (DeployCommandTest.Run run : runs) {
+            assertThat(run.out() + run.err())
+                    .doesNotContain(master)
+                    .doesNotContain(CANARY)
+                    .doesNotContain("internal error");
+        }
+        assertThat(Files.readString(file)).doesNotContain(master);
+    }
+
+    private static DeployCommandTest.Run keys(Map<String, String> environment, String... args) {
+        return DeployCommandTest.run(new CommandLine(new KeysCommand(environment::get)), args);
     }
 }

@@ -260,8 +260,8 @@ class PaymentsEndToEndITCase {
     }
 
     /** What the pipeline must produce for a table: the Postgres rows, projected and masked. */
-    private static Map<Long, Map<String, Object>> expectedWarehouse(
-            PaymentsScenario scenario, String table) throws Exception {
+    static Map<Long, Map<String, Object>> expectedWarehouse(PaymentsScenario scenario, String table)
+            throws Exception {
         Map<Long, Map<String, Object>> expected = new TreeMap<>();
         for (Map<String, Object> row : postgresRows(scenario, table).values()) {
             Map<String, Object> out = new HashMap<>();
@@ -311,12 +311,12 @@ class PaymentsEndToEndITCase {
         return rows;
     }
 
-    private static Object instant(Object time) {
+    static Object instant(Object time) {
         return ((OffsetDateTime) time).toInstant();
     }
 
-    private static Map<Long, Map<String, Object>> postgresRows(
-            PaymentsScenario scenario, String table) throws Exception {
+    static Map<Long, Map<String, Object>> postgresRows(PaymentsScenario scenario, String table)
+            throws Exception {
         Map<Long, Map<String, Object>> rows = new TreeMap<>();
         try (Connection connection = scenario.connect();
                 Statement statement = connection.createStatement();
@@ -340,7 +340,7 @@ class PaymentsEndToEndITCase {
     /**
      * Hive's mask_show_last_n with default replacements: upper X, lower x, digit n, others kept.
      */
-    private static String hiveShowLastN(String value, int shown) {
+    static String hiveShowLastN(String value, int shown) {
         if (value == null) {
             return null;
         }
@@ -363,7 +363,7 @@ class PaymentsEndToEndITCase {
         return masked.toString();
     }
 
-    private static String sha256Hex(String value) throws Exception {
+    static String sha256Hex(String value) throws Exception {
         return HexFormat.of()
                 .formatHex(
                         MessageDigest.getInstance("SHA-256")

@@ -71,6 +71,16 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final URI rest;
     private final List<Process> processes = new ArrayList<>();
 
+    /** Named processes: "jobmanager", "taskmanager", "taskmanager-2", ... (for restarts). */
+    private final java.util.Map<String, Process> named = new java.util.LinkedHashMap<>();
+
+    private Path conf;
+    private int taskManagersStarted;
+
+    /** Processes killed or stopped on purpose: their exit is no start-up failure. */
+    private final java.util.Set<Process> killed =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private StandaloneFlinkCluster(Path workDir, URI rest) {
         this.workDir = workDir;
         this.rest = rest;
@@ -80,6 +90,16 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * Starts a JobManager and one TaskManager with {@code slots} slots; returns when both are up.
      */
     public static StandaloneFlinkCluster start(Path workDir, int slots) throws Exception {
+        return start(workDir, slots, 1, List.of());
+    }
+
+    /**
+     * Starts a JobManager and {@code taskManagers} TaskManagers (each its own JVM, resource ids
+     * {@code taskmanager}, {@code taskmanager-2}, ...) with {@code slots} slots each; {@code
+     * extraConf} lines ({@code key: value}) are added to the configuration.
+     */
+    public static StandaloneFlinkCluster start(
+            Path workDir, int slots, int taskManagers, List<String> extraConf) throws Exception {
         int restPort = freePort();
         int rpcPort = freePort();
         Path conf = Files.createDirectories(workDir.resolve("conf"));
@@ -107,6 +127,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         "taskmanager.memory.managed.size: 64m",
                         "blob.server.port: 0",
                         "restart-strategy.type: none",
+                        String.join("\n", extraConf),
                         ""));
         Files.writeString(
                 conf.resolve("log4j.properties"),
@@ -123,33 +144,108 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         StandaloneFlinkCluster cluster =
                 new StandaloneFlinkCluster(
                         workDir, URI.create("http://127.0.0.1:" + restPort + "/"));
+        cluster.conf = conf;
         try {
-            cluster.launch(
-                    "jobmanager",
-                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                    List.of("-Xmx768m", "-XX:MaxDirectMemorySize=256m"),
-                    List.of(),
-                    conf);
-            // what Flink's start scripts compute for a task manager: its JVM sizes and the memory
-            // options it refuses to start without
-            TaskExecutorProcessSpec spec =
-                    TaskExecutorProcessUtils.processSpecFromConfig(
-                            GlobalConfiguration.loadConfiguration(conf.toString()));
-            cluster.launch(
-                    "taskmanager",
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                    List.of(ProcessMemoryUtils.generateJvmParametersStr(spec).trim().split("\\s+")),
-                    List.of(
-                            TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)
-                                    .trim()
-                                    .split("\\s+")),
-                    conf);
-            cluster.awaitTaskManagers(1, Duration.ofSeconds(180));
+            cluster.launchJobManager();
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.startTaskManager();
+            }
+            cluster.awaitTaskManagers(taskManagers, Duration.ofSeconds(180));
         } catch (Exception e) {
             cluster.close();
             throw e;
         }
         return cluster;
+    }
+
+    private void launchJobManager() throws IOException {
+        launch(
+                "jobmanager",
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                List.of("-Xmx768m", "-XX:MaxDirectMemorySize=256m"),
+                List.of(),
+                conf);
+    }
+
+    /**
+     * Starts one more TaskManager JVM and returns its name, which is also its resource id in the
+     * REST API ({@code taskmanager}, then {@code taskmanager-2}, ...). Does not wait for it.
+     */
+    public String startTaskManager() throws IOException {
+        taskManagersStarted++;
+        String name =
+                taskManagersStarted == 1 ? "taskmanager" : "taskmanager-" + taskManagersStarted;
+        // what Flink's start scripts compute for a task manager: its JVM sizes and the memory
+        // options it refuses to start without
+        TaskExecutorProcessSpec spec =
+                TaskExecutorProcessUtils.processSpecFromConfig(
+                        GlobalConfiguration.loadConfiguration(conf.toString()));
+        List<String> arguments =
+                new ArrayList<>(
+                        List.of(
+                                TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)
+                                        .trim()
+                                        .split("\\s+")));
+        arguments.add("-D");
+        arguments.add("taskmanager.resource-id=" + name);
+        launch(
+                name,
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                List.of(ProcessMemoryUtils.generateJvmParametersStr(spec).trim().split("\\s+")),
+                arguments,
+                conf);
+        return name;
+    }
+
+    /** Kills a process with SIGKILL ({@code kill -9}) and waits until it is gone. */
+    public void kill(String name) throws InterruptedException {
+        Process process = named.get(name);
+        if (process == null) {
+            throw new IllegalArgumentException("No cluster process " + name + " in " + named);
+        }
+        killed.add(process);
+        process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops the JobManager (SIGTERM, as a pod restart does), starts a new one on the same ports,
+     * and waits until {@code taskManagers} TaskManagers registered with it again. Without HA, the
+     * jobs it ran are gone: resubmit them from their last retained checkpoint or savepoint.
+     */
+    public void restartJobManager(int taskManagers) throws Exception {
+        Process jobManager = named.get("jobmanager");
+        killed.add(jobManager);
+        jobManager.destroy();
+        if (!jobManager.waitFor(60, TimeUnit.SECONDS)) {
+            jobManager.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        launchJobManager();
+        awaitTaskManagers(taskManagers, Duration.ofSeconds(180));
+    }
+
+    /** Names of the TaskManager processes still alive. */
+    public List<String> liveTaskManagers() {
+        return named.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("taskmanager") && e.getValue().isAlive())
+                .map(java.util.Map.Entry::getKey)
+                .toList();
+    }
+
+    /** Every log and output file of every process this cluster started. */
+    public List<Path> logFiles() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(workDir)) {
+            return files.filter(
+                            file ->
+                                    file.getFileName().toString().endsWith(".log")
+                                            || file.getFileName().toString().endsWith(".out"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Waits until at least {@code count} TaskManagers are registered. */
+    public void awaitTaskManagerCount(int count) throws Exception {
+        awaitTaskManagers(count, Duration.ofSeconds(180));
     }
 
     /** The REST address (also the web UI). */
@@ -194,6 +290,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(JVM_OPENS);
+        // a restarted process appends to the log of its predecessor
         command.add("-Dlog.file=" + log(name));
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
         command.add(mainClass);
@@ -203,8 +300,11 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("CLASSPATH", classpath);
         builder.redirectErrorStream(true);
-        builder.redirectOutput(workDir.resolve(name + ".out").toFile());
-        processes.add(builder.start());
+        builder.redirectOutput(
+                ProcessBuilder.Redirect.appendTo(workDir.resolve(name + ".out").toFile()));
+        Process process = builder.start();
+        processes.add(process);
+        named.put(name, process);
     }
 
     private void awaitTaskManagers(int count, Duration timeout) throws Exception {
@@ -214,7 +314,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 IOException.class,
                 () -> {
                     for (Process process : processes) {
-                        if (!process.isAlive()) {
+                        if (!process.isAlive() && !killed.contains(process)) {
                             throw new IllegalStateException(
                                     "A cluster process exited with code "
                                             + process.exitValue()

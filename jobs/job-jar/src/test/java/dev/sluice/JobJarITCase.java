@@ -52,7 +52,23 @@ class JobJarITCase {
                         "dev.sluice.udf.SluiceModuleFactory",
                         "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
                         "org.apache.iceberg.flink.FlinkDynamicTableFactory",
-                        "org.apache.flink.connector.jdbc.core.table.JdbcDynamicTableFactory");
+                        "org.apache.flink.connector.jdbc.core.table.JdbcDynamicTableFactory",
+                        "dev.sluice.pipeline.deadletter.DeadLetterJsonFormatFactory",
+                        "dev.sluice.pipeline.deadletter.DeadLetterJdbcFactory",
+                        "org.apache.iceberg.flink.SluiceIcebergCatalogFactory");
+    }
+
+    @Test
+    void carriesSluicesPgOutputColumnValueNotDebeziums() throws IOException {
+        // Sluice's copy reads numeric Infinity (it calls toSpecialValue); Debezium 1.9.8's threw
+        var entry =
+                jar.getJarEntry(
+                        "io/debezium/connector/postgresql/connection/pgoutput/PgOutputColumnValue.class");
+        assertThat(entry).isNotNull();
+        try (var in = jar.getInputStream(entry)) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .contains("toSpecialValue");
+        }
     }
 
     @Test

@@ -58,15 +58,29 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final AtomicBoolean JVM_GUARDED = new AtomicBoolean();
 
-    private final KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
     private final Path folder;
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private KafkaConfig config;
 
     private KafkaBroker(KafkaRaftServer server, Path folder, String bootstrapServers) {
         this.server = server;
         this.folder = folder;
         this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Stops the broker (controlled shutdown) and starts it again on the same ports and log folder:
+     * clients lose their connections, open transactions and committed records stay. Returns when it
+     * serves again.
+     */
+    public synchronized void restart() throws Exception {
+        server.shutdown();
+        server.awaitShutdown();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        awaitServing();
     }
 
     /**
@@ -130,6 +144,7 @@ public final class KafkaBroker implements AutoCloseable {
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         KafkaBroker broker = new KafkaBroker(server, folder, HOST + ":" + brokerPort);
+        broker.config = config;
         try {
             server.startup();
             broker.awaitServing();

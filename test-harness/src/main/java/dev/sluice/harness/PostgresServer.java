@@ -33,7 +33,7 @@ public final class PostgresServer implements AutoCloseable {
     private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
     private final EmbeddedPostgres postgres;
-    private final ProcessHandle postmaster;
+    private volatile ProcessHandle postmaster;
     private final Path folder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -135,6 +135,63 @@ public final class PostgresServer implements AutoCloseable {
      */
     public String password() {
         return "";
+    }
+
+    /**
+     * Restarts the server as an operator would ({@code pg_ctl restart -m fast}): every connection,
+     * replication connections included, is cut; data, replication slots and the port stay. Returns
+     * when the server accepts connections again.
+     */
+    public synchronized void restart() throws IOException, InterruptedException {
+        Path data = folder.resolve("data");
+        Path pgCtl;
+        try (java.util.stream.Stream<Path> files = Files.walk(folder.resolve("binaries"))) {
+            pgCtl =
+                    files.filter(
+                                    file ->
+                                            file.getFileName().toString().equals("pg_ctl")
+                                                    && file.getParent()
+                                                            .getFileName()
+                                                            .toString()
+                                                            .equals("bin"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IOException(
+                                                    "No bin/pg_ctl under "
+                                                            + folder.resolve("binaries")));
+        }
+        Path log = folder.resolve("restart.log");
+        java.util.List<String> command = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // PostgreSQL refuses to run as root; zonky starts it in a user namespace, so must we
+            command.addAll(java.util.List.of("unshare", "-U"));
+        }
+        command.addAll(
+                java.util.List.of(
+                        pgCtl.toString(),
+                        "restart",
+                        "-D",
+                        data.toString(),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        "120"));
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
+        if (!process.waitFor(150, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(
+                    "pg_ctl restart failed: "
+                            + String.join(" ", command)
+                            + "\n"
+                            + Files.readString(log));
+        }
+        postmaster = postmaster(data);
     }
 
     /** The process id of the postmaster, to prove from outside that it stopped. */

@@ -35,7 +35,17 @@ final class DeadLetter {
     /** The change could not be encoded; it is not in staging. Never throws. */
     static StagingRecord notStaged(
             String topic, SourceRecord record, Throwable error, ObjectMapper mapper) {
-        ObjectNode letter = describe(NOT_STAGED, record);
+        return notStaged(topic, record, error, mapper, DeadLetterKeys.raw());
+    }
+
+    /** The change could not be encoded; it is not in staging. Never throws. */
+    static StagingRecord notStaged(
+            String topic,
+            SourceRecord record,
+            Throwable error,
+            ObjectMapper mapper,
+            DeadLetterKeys keys) {
+        ObjectNode letter = describe(NOT_STAGED, record, keys);
         if (error instanceof ChangeEventEncoder.ColumnEncodingException) {
             letter.put("error", error.getCause().getClass().getName());
             letter.put("message", error.getMessage());
@@ -52,7 +62,17 @@ final class DeadLetter {
             SourceRecord record,
             List<ChangeEventEncoder.Substitution> substitutions,
             ObjectMapper mapper) {
-        ObjectNode letter = describe(STAGED_WITH_NULLS, record);
+        return stagedWithNulls(topic, record, substitutions, mapper, DeadLetterKeys.raw());
+    }
+
+    /** The change is in staging, with the substituted columns null. Never throws. */
+    static StagingRecord stagedWithNulls(
+            String topic,
+            SourceRecord record,
+            List<ChangeEventEncoder.Substitution> substitutions,
+            ObjectMapper mapper,
+            DeadLetterKeys keys) {
+        ObjectNode letter = describe(STAGED_WITH_NULLS, record, keys);
         var list = letter.putArray("substitutions");
         for (ChangeEventEncoder.Substitution substitution : substitutions) {
             list.addObject()
@@ -63,21 +83,24 @@ final class DeadLetter {
         return write(topic, record, letter, mapper);
     }
 
-    private static ObjectNode describe(String outcome, SourceRecord record) {
+    private static ObjectNode describe(String outcome, SourceRecord record, DeadLetterKeys keys) {
         ObjectNode letter = JSON.objectNode();
         letter.put("outcome", outcome);
         letter.put("source_topic", record.topic());
         Struct value = record.value() instanceof Struct struct ? struct : null;
         Struct source = value == null ? null : optionalStruct(value, "source");
+        String table =
+                source == null
+                        ? "?"
+                        : optionalString(source, "schema") + "." + optionalString(source, "table");
         if (source != null) {
-            letter.put(
-                    "table",
-                    optionalString(source, "schema") + "." + optionalString(source, "table"));
+            letter.put("table", table);
         }
         if (value != null && value.schema().field("op") != null) {
             letter.put("op", value.getString("op"));
         }
-        letter.set("key", key(record));
+        letter.set("key", keys.show(table, key(record)));
+        letter.put("key_shown", keys.mode().name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode position = letter.putObject("source");
         if (source != null) {
             for (String name : POSITION_FIELDS) {

@@ -16,6 +16,7 @@ public final class IngestConfig {
     private final Configuration options;
     private final List<SourceTable> tables;
     private final String password;
+    private DeadLetterKeys deadLetterKeys = DeadLetterKeys.omitted();
 
     private IngestConfig(Configuration options, List<SourceTable> tables, String password) {
         this.options = options;
@@ -67,6 +68,11 @@ public final class IngestConfig {
                     prefix(options), database(options), table.schema(), table.table());
         }
         IngestConfig config = new IngestConfig(new Configuration(options), tables, password);
+        config.deadLetterKeys =
+                DeadLetterKeys.of(
+                        options.get(IngestOptions.DEAD_LETTER_KEY),
+                        options.get(IngestOptions.DEAD_LETTER_KEY_SECRET_ENV),
+                        environment);
         Map<String, String> retention = options.get(IngestOptions.TOPIC_RETENTION);
         if (retention != null) {
             retention.keySet().forEach(config::retentionMs); // rejects a bad value now
@@ -211,6 +217,11 @@ public final class IngestConfig {
                             + topic
                             + ":2592000000.");
         }
+    }
+
+    /** What dead-letter records show of primary keys (holds the secret: never print it). */
+    DeadLetterKeys deadLetterKeys() {
+        return deadLetterKeys;
     }
 
     public String deadLetterTopic() {

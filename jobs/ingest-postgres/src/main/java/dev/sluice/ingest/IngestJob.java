@@ -89,7 +89,8 @@ public final class IngestJob {
                                 new StagingRecordDeserializer(
                                         config.topicPrefix(),
                                         config.database(),
-                                        config.deadLetterTopic()))
+                                        config.deadLetterTopic(),
+                                        config.deadLetterKeys()))
                         .build();
 
         Properties producer = new Properties();

@@ -152,5 +152,23 @@ public final class IngestOptions {
                             "Parallelism of the snapshot readers; the streaming phase reads the one"
                                     + " replication slot in a single reader.");
 
+    public static final ConfigOption<String> DEAD_LETTER_KEY =
+            ConfigOptions.key("dead-letter.key")
+                    .stringType()
+                    .defaultValue("pseudonymized")
+                    .withDescription(
+                            "What dead-letter records show of a row's primary key, which may be"
+                                    + " personal data: pseudonymized (HMAC-SHA256 keyed by the"
+                                    + " secret named by dead-letter.key-secret-env; omitted when"
+                                    + " it is not set), omitted, or raw.");
+
+    public static final ConfigOption<String> DEAD_LETTER_KEY_SECRET_ENV =
+            ConfigOptions.key("dead-letter.key-secret-env")
+                    .stringType()
+                    .defaultValue("SLUICE_DEAD_LETTER_SECRET")
+                    .withDescription(
+                            "Name of the environment variable holding the secret that"
+                                    + " pseudonymizes dead-letter keys (never an argument).");
+
     private IngestOptions() {}
 }

@@ -194,7 +194,7 @@ public final class IngestPreflight {
     /**
      * Column types the CDC source cannot carry: {@code money} fails the snapshot (the JDBC driver
      * reads it as a double and rejects "1,000.00"), a restart loop; an unconstrained {@code
-     * numeric} may hold 'Infinity', which stops the stream (Debezium 1.9's pgoutput decoder).
+     * numeric} may hold NaN or ±Infinity, which are staged as null with a dead-letter note.
      */
     private static void checkColumns(
             Connection connection, SourceTable table, List<String> problems, List<String> warnings)
@@ -232,10 +232,11 @@ public final class IngestPreflight {
                                 table
                                         + ": column "
                                         + column
-                                        + " is an unconstrained numeric, which may hold 'Infinity';"
-                                        + " a streamed numeric Infinity stops the ingest job"
-                                        + " (Debezium 1.9 cannot decode it). Declare numeric(p, s),"
-                                        + " which rejects Infinity, or add CHECK ("
+                                        + " is an unconstrained numeric, which may hold 'NaN' or"
+                                        + " '±Infinity': no DECIMAL holds them, so such a value is"
+                                        + " staged as null with a dead-letter note. Declare"
+                                        + " numeric(p, s), which rejects the infinities, or add"
+                                        + " CHECK ("
                                         + quote(column)
                                         + " NOT IN ('Infinity', '-Infinity')).");
                     }

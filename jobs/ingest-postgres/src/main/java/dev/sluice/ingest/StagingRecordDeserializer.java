@@ -31,12 +31,22 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
     private final String topicPrefix;
     private final String database;
     private final String deadLetterTopic;
+    private final DeadLetterKeys deadLetterKeys;
     private transient ObjectMapper mapper;
 
     StagingRecordDeserializer(String topicPrefix, String database, String deadLetterTopic) {
+        this(topicPrefix, database, deadLetterTopic, DeadLetterKeys.raw());
+    }
+
+    StagingRecordDeserializer(
+            String topicPrefix,
+            String database,
+            String deadLetterTopic,
+            DeadLetterKeys deadLetterKeys) {
         this.topicPrefix = topicPrefix;
         this.database = database;
         this.deadLetterTopic = deadLetterTopic;
+        this.deadLetterKeys = deadLetterKeys;
     }
 
     @Override
@@ -53,7 +63,8 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
             staged = encode(record, value, substitutions);
         } catch (Exception e) {
             // every encoding failure, checked (Jackson) or not, lands in dead letter
-            StagingRecord letter = DeadLetter.notStaged(deadLetterTopic, record, e, mapper());
+            StagingRecord letter =
+                    DeadLetter.notStaged(deadLetterTopic, record, e, mapper(), deadLetterKeys);
             // no key in the log: a primary key can itself be personal data, and logs travel
             // further than the dead-letter topic; the record there has it
             LOG.warn(
@@ -69,7 +80,11 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         if (!substitutions.isEmpty()) {
             out.collect(
                     DeadLetter.stagedWithNulls(
-                            deadLetterTopic, record, substitutions.entries(), mapper()));
+                            deadLetterTopic,
+                            record,
+                            substitutions.entries(),
+                            mapper(),
+                            deadLetterKeys));
         }
     }
 

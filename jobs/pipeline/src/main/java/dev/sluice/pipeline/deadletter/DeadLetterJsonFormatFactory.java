@@ -1,0 +1,133 @@
+package dev.sluice.pipeline.deadletter;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.formats.json.debezium.DebeziumJsonFormatFactory;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.format.ProjectableDecodingFormat;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.factories.DeserializationFormatFactory;
+import org.apache.flink.table.factories.DynamicTableFactory;
+import org.apache.flink.table.types.DataType;
+
+/**
+ * The format {@code sluice-debezium-json}: Flink's {@code debezium-json} (same options, under this
+ * prefix) that never stops a pipeline on a poison record. A staging record it cannot decode (not
+ * JSON, not a change envelope, a value of the wrong type, an invalid timestamp) or one larger than
+ * {@code max-row-bytes} goes to the dead-letter topic with the reason and is skipped; the pipeline
+ * keeps running. Flink's own {@code debezium-json.ignore-parse-errors} would skip it silently.
+ *
+ * <pre>{@code
+ * 'format' = 'sluice-debezium-json',
+ * 'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
+ * 'sluice-debezium-json.dead-letter.topic' = 'pipelines.dead-letter',
+ * 'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
+ * }</pre>
+ */
+public final class DeadLetterJsonFormatFactory implements DeserializationFormatFactory {
+
+    public static final String IDENTIFIER = "sluice-debezium-json";
+
+    private final DebeziumJsonFormatFactory debezium = new DebeziumJsonFormatFactory();
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(DeadLetterOptions.TOPIC, DeadLetterOptions.BOOTSTRAP_SERVERS);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        Set<ConfigOption<?>> options = new HashSet<>(debezium.optionalOptions());
+        options.addAll(debezium.requiredOptions());
+        options.add(DeadLetterOptions.KEY);
+        options.add(DeadLetterOptions.KEY_SECRET_ENV);
+        options.add(DeadLetterOptions.MAX_ROW_BYTES);
+        return options;
+    }
+
+    @Override
+    public DecodingFormat<DeserializationSchema<RowData>> createDecodingFormat(
+            DynamicTableFactory.Context context, ReadableConfig formatOptions) {
+        DecodingFormat<DeserializationSchema<RowData>> inner =
+                debezium.createDecodingFormat(context, formatOptions);
+        String table = context.getObjectIdentifier().asSummaryString();
+        DeadLetterSender sender =
+                DeadLetterSender.of(
+                        formatOptions, table, "The format " + IDENTIFIER + " of " + table);
+        List<String> keyColumns =
+                context.getCatalogTable()
+                        .getResolvedSchema()
+                        .getPrimaryKey()
+                        .map(key -> key.getColumns())
+                        .orElse(List.of());
+        return new Decoding(
+                inner, sender, keyColumns, formatOptions.get(DeadLetterOptions.MAX_ROW_BYTES));
+    }
+
+    private static final class Decoding
+            implements ProjectableDecodingFormat<DeserializationSchema<RowData>> {
+        private final DecodingFormat<DeserializationSchema<RowData>> inner;
+        private final DeadLetterSender sender;
+        private final List<String> keyColumns;
+        private final int maxRowBytes;
+
+        Decoding(
+                DecodingFormat<DeserializationSchema<RowData>> inner,
+                DeadLetterSender sender,
+                List<String> keyColumns,
+                int maxRowBytes) {
+            this.inner = inner;
+            this.sender = sender;
+            this.keyColumns = keyColumns;
+            this.maxRowBytes = maxRowBytes;
+        }
+
+        @Override
+        public boolean supportsNestedProjection() {
+            return inner instanceof ProjectableDecodingFormat<?> projectable
+                    && projectable.supportsNestedProjection();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public DeserializationSchema<RowData> createRuntimeDecoder(
+                DynamicTableSource.Context context,
+                DataType physicalDataType,
+                int[][] projections) {
+            DeserializationSchema<RowData> decoder =
+                    inner instanceof ProjectableDecodingFormat<?> projectable
+                            ? ((ProjectableDecodingFormat<DeserializationSchema<RowData>>)
+                                            projectable)
+                                    .createRuntimeDecoder(context, physicalDataType, projections)
+                            : inner.createRuntimeDecoder(context, physicalDataType);
+            return new DeadLetteringDeserializer(decoder, sender, keyColumns, maxRowBytes);
+        }
+
+        @Override
+        public Map<String, DataType> listReadableMetadata() {
+            return inner.listReadableMetadata();
+        }
+
+        @Override
+        public void applyReadableMetadata(List<String> metadataKeys) {
+            inner.applyReadableMetadata(metadataKeys);
+        }
+
+        @Override
+        public ChangelogMode getChangelogMode() {
+            return inner.getChangelogMode();
+        }
+    }
+}
