@@ -147,7 +147,10 @@ public final class ErasurePlan {
         for (String column : subject.columns()) {
             String table = Subject.tableOf(column);
             Set<String> known = sourceColumns.get(table);
-            if (known != null && !known.contains(Subject.columnOf(column))) {
+            // a column no pipeline reads only matters when it looks like a typo of one they do
+            if (known != null
+                    && !known.contains(Subject.columnOf(column))
+                    && DidYouMean.closest(Subject.columnOf(column), known).isPresent()) {
                 throw new IllegalArgumentException(
                         "Subject '"
                                 + subject.name()

@@ -68,7 +68,7 @@ public final class ErasureState {
         }
     }
 
-    /** The recorded detail of a finished step, or null when not done. */
+    /** The recorded detail of a finished step ("" without one), or null when not done. */
     public String done(String requestId, int pass, String target, String step) throws SQLException {
         try (Connection c = connect();
                 PreparedStatement s =
@@ -82,7 +82,11 @@ public final class ErasureState {
             s.setString(3, target);
             s.setString(4, step);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getString(1) : null;
+                if (!r.next()) {
+                    return null;
+                }
+                String detail = r.getString(1);
+                return detail == null ? "" : detail;
             }
         }
     }

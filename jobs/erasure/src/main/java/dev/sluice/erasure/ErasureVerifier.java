@@ -133,6 +133,11 @@ public final class ErasureVerifier {
         return out;
     }
 
+    /** Rows holding a value in any Parquet file of the table (see {@link #verify}). */
+    public static long fileHits(Table table, Identifiers identifiers) {
+        return icebergFiles(table, identifiers)[0];
+    }
+
     /**
      * Rows holding a value in every Parquet file of the table (referenced by any snapshot or lying
      * in its data folder), read raw: {hits, files scanned}.
