@@ -155,16 +155,12 @@ public final class ErasureBenchmark {
             for (long id = from; id < to; id++) {
                 long k = id == from && subject >= 0 ? subject : id;
                 deletes.write(key.copy("id", k));
-                data.write(
-                        row.copy(
-                                "id",
-                                k,
-                                "email_hash",
-                                "hash-" + k,
-                                "country",
-                                "c" + commit % 7,
-                                "amount",
-                                k * 31 % 100_000));
+                GenericRecord r = row.copy();
+                r.setField("id", k);
+                r.setField("email_hash", "hash-" + k);
+                r.setField("country", "c" + commit % 7);
+                r.setField("amount", k * 31 % 100_000);
+                data.write(r);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -218,7 +214,10 @@ public final class ErasureBenchmark {
                 }
             }
         }
-        RewriteFiles rewrite = table.newRewrite();
+        RewriteFiles rewrite =
+                table.newRewrite()
+                        .validateFromSnapshot(table.currentSnapshot().snapshotId())
+                        .dataSequenceNumber(table.currentSnapshot().sequenceNumber());
         old.forEach(rewrite::deleteFile);
         oldDeletes.forEach(rewrite::deleteFile);
         rewrite.addFile(writer.toDataFile());

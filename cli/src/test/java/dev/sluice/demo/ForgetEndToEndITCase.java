@@ -146,6 +146,8 @@ class ForgetEndToEndITCase {
         assertThat(JSON.readTree(second.out()).path("pass").asInt()).isEqualTo(2);
 
         Run verify = forget(scenario, audit, concat(request, "--verify", "--format", "json"));
+        // the figures of docs/erasure.md's verification example come from this output
+        System.out.println(forget(scenario, audit, concat(request, "--verify")).out());
         JsonNode hits = JSON.readTree(verify.out());
         for (JsonNode place : hits.path("places")) {
             if (!place.path("place").asText().startsWith("staging")) {

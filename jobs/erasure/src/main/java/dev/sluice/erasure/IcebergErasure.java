@@ -149,6 +149,7 @@ public final class IcebergErasure {
         }
         // 1. which data files physically hold a value, and which of their live rows match
         List<FileScanTask> holding = new ArrayList<>();
+        Map<String, Rewritten> rewrites = new LinkedHashMap<>();
         Map<String, List<Long>> livePositions = new LinkedHashMap<>();
         long rowsDeleted = 0;
         try (CloseableIterable<FileScanTask> tasks =
@@ -168,7 +169,10 @@ public final class IcebergErasure {
                     continue;
                 }
                 holding.add(task);
-                List<Long> positions = matchingLivePositions(task);
+                // one pass: the file without the subject's rows, and their positions
+                Rewritten rewritten = rewriteDataFile(task);
+                rewrites.put(task.file().location(), rewritten);
+                List<Long> positions = rewritten.positions();
                 if (!positions.isEmpty()) {
                     livePositions.put(task.file().location(), positions);
                     rowsDeleted += positions.size();
@@ -210,7 +214,7 @@ public final class IcebergErasure {
             replaced.add(task.file());
             rewrittenFiles.add(task.file().location());
             bytes += task.file().fileSizeInBytes();
-            DataFile rewritten = rewriteDataFile(task);
+            DataFile rewritten = rewrites.get(task.file().location()).file();
             if (rewritten != null) {
                 added.add(rewritten);
             }
@@ -245,9 +249,16 @@ public final class IcebergErasure {
     }
 
     private Expression filter() {
+        return filter(table.schema());
+    }
+
+    /** Any identifying column of {@code schema} holding a value. */
+    private Expression filter(Schema schema) {
         Expression e = Expressions.alwaysFalse();
         for (String column : identifiers.columns()) {
-            e = Expressions.or(e, Expressions.in(column, identifiers.values(column)));
+            if (schema.findField(column) != null) {
+                e = Expressions.or(e, Expressions.in(column, identifiers.values(column)));
+            }
         }
         return e;
     }
@@ -258,7 +269,15 @@ public final class IcebergErasure {
         if (projection.columns().isEmpty()) {
             return false;
         }
-        try (CloseableIterable<Record> records = read(file.location(), projection)) {
+        // row groups whose statistics or dictionaries exclude every value are skipped
+        try (CloseableIterable<Record> records =
+                Parquet.read(table.io().newInputFile(file.location()))
+                        .project(projection)
+                        .filter(filter(projection))
+                        .createReaderFunc(
+                                fileSchema ->
+                                        GenericParquetReaders.buildReader(projection, fileSchema))
+                        .build()) {
             for (Record r : records) {
                 if (identifiers.matches(r)) {
                     return true;
@@ -305,30 +324,21 @@ public final class IcebergErasure {
         return new Schema(fields);
     }
 
-    private List<Long> matchingLivePositions(FileScanTask task) {
-        List<Long> out = new ArrayList<>();
-        try (CloseableIterable<Record> records = live(task)) {
-            for (Record r : records) {
-                if (identifiers.matches(r)) {
-                    out.add((Long) r.getField(MetadataColumns.ROW_POSITION.name()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
-    }
+    /** A data file rewritten without the subject's rows (null when none is left). */
+    private record Rewritten(DataFile file, List<Long> positions) {}
 
-    private DataFile rewriteDataFile(FileScanTask task) {
+    private Rewritten rewriteDataFile(FileScanTask task) {
         GenericAppenderFactory appenders = new GenericAppenderFactory(table.schema(), table.spec());
         DataWriter<Record> writer =
                 appenders.newDataWriter(files().newOutputFile(), format(), null);
         long written = 0;
+        List<Long> positions = new ArrayList<>();
         try (CloseableIterable<Record> records = live(task);
                 writer) {
             GenericRecord row = GenericRecord.create(table.schema());
             for (Record r : records) {
                 if (identifiers.matches(r)) {
+                    positions.add((Long) r.getField(MetadataColumns.ROW_POSITION.name()));
                     continue;
                 }
                 GenericRecord copy = row.copy();
@@ -344,9 +354,9 @@ public final class IcebergErasure {
         DataFile out = writer.toDataFile();
         if (written == 0) {
             table.io().deleteFile(out.location());
-            return null;
+            return new Rewritten(null, positions);
         }
-        return out;
+        return new Rewritten(out, positions);
     }
 
     /** The equality-delete files of {@code snapshot} on identifying columns that hold a value. */
