@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
             "List the policy gate's decisions from the audit log, newest last: pipeline, content"
                     + " hash, owner, decision, rule ids, findings, where and when it was decided."
-                    + " --kind maintenance lists the actions of sluice maintain instead.",
+                    + " --kind maintenance lists the actions of sluice maintain instead, --kind"
+                    + " erasure the steps of sluice forget.",
             "Exit code 0 (also when nothing matches), 1 on a missing or unreadable log, 2 on"
                     + " wrong usage (an unknown --decision or --kind, a bad --since)."
         })
@@ -99,8 +100,9 @@ final class AuditCommand implements Callable<Integer> {
         }
         Instant from = since == null ? null : parseSince(since, Instant.now());
         String wanted = decision == null ? null : parseDecision(decision);
-        if (!kind.equals("gate") && !kind.equals("maintenance")) {
-            throw new UserError("Invalid --kind: '" + kind + "'. Use gate or maintenance.");
+        if (!kind.equals("gate") && !kind.equals("maintenance") && !kind.equals("erasure")) {
+            throw new UserError(
+                    "Invalid --kind: '" + kind + "'. Use gate, maintenance or erasure.");
         }
         List<JsonNode> records;
         try {
@@ -126,6 +128,25 @@ final class AuditCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (kind.equals("erasure") && format == Format.human) {
+            out.printf(
+                    "%-24s %-24s %-4s %-28s %-8s %s%n",
+                    "TIME", "REQUEST", "PASS", "DATASET", "ACTION", "OUTCOME");
+            for (JsonNode r : records) {
+                out.printf(
+                        "%-24s %-24s %-4s %-28s %-8s %s%s%n",
+                        r.path("time").asText(),
+                        r.path("requestId").asText(),
+                        r.path("pass").asText(),
+                        r.path("dataset").asText("-"),
+                        r.path("action").asText(),
+                        r.path("outcome").asText(),
+                        r.has("rowsDeleted") ? " " + r.path("rowsDeleted").asLong() + " rows" : "");
+            }
+            out.println(records.size() + (records.size() == 1 ? " record" : " records") + ".");
+            out.flush();
+            return ExitCodes.OK;
+        }
         if (kind.equals("maintenance") && format == Format.human) {
             out.printf(
                     "%-24s %-32s %-20s %-7s %s%n", "TIME", "TABLE", "ACTION", "OUTCOME", "DETAIL");

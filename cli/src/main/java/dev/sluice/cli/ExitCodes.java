@@ -14,6 +14,9 @@ public final class ExitCodes {
     /** An external system (database, broker, cluster) could not be reached or failed. */
     public static final int UNAVAILABLE = 3;
 
+    /** {@code sluice forget --verify} found identifier values where none should be. */
+    public static final int VERIFY_HITS = 4;
+
     /** A bug: an unexpected exception. */
     public static final int INTERNAL = 70;
 

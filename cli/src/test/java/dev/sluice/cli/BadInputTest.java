@@ -312,9 +312,9 @@ class BadInputTest {
                 policyCase(
                         "subject column of an undeclared dataset",
                         "10_payments.yaml",
-                        "customer: [payments.customers.id,",
-                        "customer: [payment.customers.id,",
-                        "@customer:",
+                        "key: payments.customers.id",
+                        "key: payment.customers.id",
+                        "@key: payment.customers.id",
                         "payment.customers"));
         cases.add(
                 policyCase(

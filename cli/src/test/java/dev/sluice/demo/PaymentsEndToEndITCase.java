@@ -218,7 +218,7 @@ class PaymentsEndToEndITCase {
         }
     }
 
-    private static boolean crmEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
+    static boolean crmEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
         try {
             Map<Long, Map<String, Object>> expected = new TreeMap<>();
             for (Map<String, Object> row : postgresRows(scenario, "customers").values()) {

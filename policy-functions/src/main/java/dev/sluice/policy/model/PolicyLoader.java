@@ -491,7 +491,13 @@ public final class PolicyLoader {
                                 Set<String> set =
                                         subjects.computeIfAbsent(
                                                 subject, k -> new LinkedHashSet<>());
-                                columns.forEach(c -> set.add(c.asText()));
+                                // {key: col, also: [cols]} or [cols]: the key comes first
+                                if (columns.isObject()) {
+                                    set.add(columns.path("key").asText());
+                                    columns.path("also").forEach(c -> set.add(c.asText()));
+                                } else {
+                                    columns.forEach(c -> set.add(c.asText()));
+                                }
                             });
         }
 

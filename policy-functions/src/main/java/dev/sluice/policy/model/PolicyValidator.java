@@ -163,11 +163,16 @@ public final class PolicyValidator {
         fields(root.path("subjects"))
                 .forEach(
                         (subject, columns) -> {
+                            String pointer = "/subjects/" + subject;
+                            if (columns.isObject()) {
+                                checkDatasetColumn(
+                                        file, pointer + "/key", columns.path("key").asText());
+                                columns = columns.path("also");
+                                pointer = pointer + "/also";
+                            }
                             for (int i = 0; i < columns.size(); i++) {
                                 checkDatasetColumn(
-                                        file,
-                                        "/subjects/" + subject + "/" + i,
-                                        columns.get(i).asText());
+                                        file, pointer + "/" + i, columns.get(i).asText());
                             }
                         });
     }

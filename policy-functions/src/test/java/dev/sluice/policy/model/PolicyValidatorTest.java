@@ -134,6 +134,21 @@ class PolicyValidatorTest {
         assertThat(problems(BASE + "subjects:\n  customer: [payment.customers.id]\n"))
                 .singleElement()
                 .satisfies(p -> assertThat(p.field()).isEqualTo("/subjects/customer/0"));
+        String keyed =
+                BASE
+                        + "subjects:\n  customer:\n    key: payments.customers.id\n"
+                        + "    also: [payments.customers.email, paymnts.cards.customer_id]\n";
+        assertThat(problems(keyed))
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.field()).isEqualTo("/subjects/customer/also/1");
+                            assertThat(p.at().line()).isEqualTo(lineOf(keyed, "paymnts"));
+                            assertThat(p.message()).contains("Did you mean 'payments.cards'?");
+                        });
+        assertThat(problems(BASE + "subjects:\n  customer: {key: payment.customers.id}\n"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("/subjects/customer/key"));
         assertThat(problems(BASE + "retention:\n  payment.x: {keep: 1d, time_column: t}\n"))
                 .singleElement()
                 .satisfies(p -> assertThat(p.field()).isEqualTo("/retention/payment.x"));
