@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             KeysCommand.class,
             AuditCommand.class,
             MaintainCommand.class,
+            CatalogCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {
