@@ -124,7 +124,9 @@
       title: classes.join(', ')
     }, [c.name]);
     if (classes.length) {
-      chip.appendChild(el('span', { 'class': 'class', text: ' ' + classes.map(function (x) { return x.split(' ')[0]; }).join(' ') }));
+      var names = classes.map(function (x) { return x.split(' ')[0]; })
+        .filter(function (x, i, all) { return all.indexOf(x) === i; });
+      chip.appendChild(el('span', { 'class': 'class', text: ' ' + names.join(' ') }));
     }
     chip.addEventListener('click', function (ev) { ev.stopPropagation(); showColumn(c.id); });
     return chip;
