@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             MaintainCommand.class,
             ForgetCommand.class,
+            CatalogCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

@@ -175,7 +175,8 @@ public final class PaymentsDemo {
                     settings.transactionsPerSecond(),
                     TimeUtils.formatWithHighestUnit(settings.duration()));
 
-            try (StagingTopicCounter staging =
+            try (DemoCatalog catalogPage = DemoCatalog.start(scenario, stack, out);
+                    StagingTopicCounter staging =
                             new StagingTopicCounter(
                                     stack.kafka().bootstrapServers(),
                                     scenario.ingestConfig().stagingTopics().values());

@@ -36,6 +36,7 @@ class DocsTest {
                     "version",
                     "classes",
                     "detection",
+                    "drift",
                     "kafka_clusters",
                     "unmapped_sources",
                     "sources",

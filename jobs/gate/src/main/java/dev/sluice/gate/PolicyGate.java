@@ -62,6 +62,15 @@ public final class PolicyGate {
         return new Evaluation(planned, graph).run().written;
     }
 
+    /**
+     * The classes that reach each column of each sink of a pipeline judged alone, by the sink's
+     * table key ({@link SinkLineage#sinkTable()}); a column no class reaches maps to an empty set.
+     * The pipeline job's drift detection watches the string columns that carry none.
+     */
+    public Map<String, Map<String, Set<String>>> sinkColumnClasses(PlannedPipeline planned) {
+        return new Evaluation(planned, DatasetGraph.none()).run().sinkClasses;
+    }
+
     /** One evaluation of one pipeline: its findings, what it reads and writes. */
     private final class Evaluation {
         final PlannedPipeline planned;
@@ -74,6 +83,7 @@ public final class PolicyGate {
         final Set<String> rulesApplied = new TreeSet<>();
         final Map<String, String> datasets = new LinkedHashMap<>();
         final Map<DatasetIdentity, Map<String, Set<Carried>>> written = new LinkedHashMap<>();
+        final Map<String, Map<String, Set<String>>> sinkClasses = new LinkedHashMap<>();
         DatasetResolver resolver;
 
         Evaluation(PlannedPipeline planned, DatasetGraph graph) {
@@ -394,9 +404,13 @@ public final class PolicyGate {
             }
             Map<String, Set<Carried>> out =
                     written.computeIfAbsent(sinkId, k -> new LinkedHashMap<>());
+            Map<String, Set<String>> byColumn =
+                    sinkClasses.computeIfAbsent(sink.sinkTable(), k -> new LinkedHashMap<>());
             for (int i = 0; i < sink.columns().size(); i++) {
                 String column = sink.columns().get(i);
                 Set<Carried> reaching = out.computeIfAbsent(column, k -> new LinkedHashSet<>());
+                Set<String> classNames =
+                        byColumn.computeIfAbsent(column, k -> new LinkedHashSet<>());
                 for (ColumnPath path : sink.paths().get(i)) {
                     Set<Carried> carried =
                             sourceClasses
@@ -408,6 +422,7 @@ public final class PolicyGate {
                         ColumnPath effective = new ColumnPath(path.source(), steps);
                         classes.add(c.className());
                         reaching.add(new Carried(c.className(), form(steps)));
+                        classNames.add(c.className());
                         checkClass(
                                 at,
                                 sink,

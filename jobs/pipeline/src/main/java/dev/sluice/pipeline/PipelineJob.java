@@ -1,11 +1,13 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.drift.DriftPlan;
 import dev.sluice.gate.AuditLog;
 import dev.sluice.gate.GateCheck;
 import dev.sluice.gate.GateRejectedException;
 import dev.sluice.gate.GateReport;
 import dev.sluice.gate.PipelinePlanner;
 import dev.sluice.gate.PolicySources;
+import dev.sluice.policy.model.Policy;
 import dev.sluice.sql.Pipeline;
 import dev.sluice.sql.PipelineLoader;
 import dev.sluice.sql.SourceText;
@@ -77,6 +79,15 @@ public final class PipelineJob {
                         "Policy file or folder the pipeline must pass before it starts, repeatable"
                                 + " (default: classpath:sql/policy, the policy built into the jar)")
         List<String> policy = new ArrayList<>();
+
+        @Option(
+                names = "--drift-topic",
+                description =
+                        "Kafka topic of PII drift events, when the policy has a drift: section"
+                                + " (default: "
+                                + DriftPlan.DEFAULT_TOPIC
+                                + ")")
+        String driftTopic = DriftPlan.DEFAULT_TOPIC;
     }
 
     private PipelineJob() {}
@@ -92,7 +103,7 @@ public final class PipelineJob {
                 pipeline.pipeline().source().name());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        TableResult result = PipelineRunner.execute(tEnv, pipeline);
+        TableResult result = PipelineRunner.execute(tEnv, pipeline, driftPlan(arguments, pipeline));
         result.getJobClient()
                 .ifPresent(client -> LOG.info("Submitted pipeline job {}", client.getJobID()));
     }
@@ -125,6 +136,36 @@ public final class PipelineJob {
             throw new GateRejectedException(report);
         }
         return report;
+    }
+
+    /**
+     * PII drift detection when the policy has a {@code drift:} section: the unclassified string
+     * columns each sink receives, events to {@code --drift-topic} on the pipeline's {@code
+     * KAFKA_BOOTSTRAP_SERVERS} and to the audit log.
+     */
+    static DriftPlan driftPlan(Arguments arguments, Pipeline pipeline) {
+        Policy policy = PolicySources.load(policySpecs(arguments));
+        if (policy.drift().isEmpty()) {
+            return null;
+        }
+        DriftPlan plan =
+                DriftPlan.of(
+                        policy,
+                        PipelinePlanner.create().plan(pipeline),
+                        pipeline.variables()
+                                .get("KAFKA_BOOTSTRAP_SERVERS")
+                                .map(Variables.Value::value)
+                                .orElse(null),
+                        arguments.driftTopic,
+                        AuditLog.fromEnvironment().file().toAbsolutePath().toString());
+        LOG.info("PII drift detection ({}) on {}", plan.action(), plan.describe());
+        return plan;
+    }
+
+    private static List<String> policySpecs(Arguments arguments) {
+        return arguments.policy.isEmpty()
+                ? List.of(PolicySources.CLASSPATH_PREFIX + PolicySources.DEFAULT_FOLDER)
+                : arguments.policy;
     }
 
     static Pipeline load(Arguments arguments) {

@@ -1,5 +1,7 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.drift.DriftPlan;
+import dev.sluice.drift.DriftStatements;
 import dev.sluice.sql.BoundStatement;
 import dev.sluice.sql.FlinkErrors;
 import dev.sluice.sql.Pipeline;
@@ -53,7 +55,23 @@ public final class PipelineRunner {
      * Runs a loaded pipeline; see {@link #execute(StreamTableEnvironment, List, Path, Variables)}.
      */
     public static TableResult execute(TableEnvironment tEnv, Pipeline pipeline) {
-        StatementSet inserts = PipelineStatements.prepare(tEnv, pipeline);
+        return execute(tEnv, pipeline, PipelineStatements.prepare(tEnv, pipeline));
+    }
+
+    /**
+     * Runs a loaded pipeline with PII drift detection in front of its sinks (see {@link
+     * DriftStatements}); a null plan runs it plainly.
+     */
+    public static TableResult execute(
+            StreamTableEnvironment tEnv, Pipeline pipeline, DriftPlan drift) {
+        if (drift == null) {
+            return execute(tEnv, pipeline);
+        }
+        return execute(tEnv, pipeline, DriftStatements.prepare(tEnv, pipeline, drift));
+    }
+
+    private static TableResult execute(
+            TableEnvironment tEnv, Pipeline pipeline, StatementSet inserts) {
         WarehousePreflight.check(tEnv, pipeline);
         BoundStatement first = pipeline.inserts().get(0);
         try {

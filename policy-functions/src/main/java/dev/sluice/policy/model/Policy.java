@@ -177,6 +177,18 @@ public final class Policy {
         this.detection = detection;
     }
 
+    /** Set once by {@link PolicyLoader}; null when no file has a {@code drift:} section. */
+    private DriftSettings drift;
+
+    /** The {@code drift:} settings: PII drift detection in the pipeline job, when declared. */
+    public java.util.Optional<DriftSettings> drift() {
+        return java.util.Optional.ofNullable(drift);
+    }
+
+    void drift(DriftSettings drift) {
+        this.drift = drift;
+    }
+
     private static Optional<TableMapping.Resolved> resolve(
             List<TableMapping> mappings, String table, String section) {
         String qualified = TableMapping.qualify(table);

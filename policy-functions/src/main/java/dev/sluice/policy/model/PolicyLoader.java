@@ -387,6 +387,7 @@ public final class PolicyLoader {
         private final Map<String, Retention> retention = new LinkedHashMap<>();
         private final Map<String, Set<String>> subjects = new LinkedHashMap<>();
         private final DetectionSettings.Composer detection = new DetectionSettings.Composer();
+        private final DriftSettings.Composer drift = new DriftSettings.Composer();
         private Policy.UnmappedSources unmappedSources;
         private Origin unmappedSourcesOrigin;
         private final Map<String, List<String>> kafkaClusters = new LinkedHashMap<>();
@@ -443,6 +444,7 @@ public final class PolicyLoader {
                             });
             fields(root.path("retention")).forEach((dataset, r) -> addRetention(file, dataset, r));
             detection.add(root.path("detection"), file::at, problems);
+            drift.add(root.path("drift"), file::at, problems);
             if (root.hasNonNull("unmapped_sources")) {
                 Policy.UnmappedSources u =
                         Policy.UnmappedSources.valueOf(
@@ -699,6 +701,7 @@ public final class PolicyLoader {
                                     : unmappedSources,
                             kafkaClusters);
             policy.detection(detection.build());
+            policy.drift(drift.build());
             return policy;
         }
 
