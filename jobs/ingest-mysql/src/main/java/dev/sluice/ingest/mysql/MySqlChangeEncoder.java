@@ -146,7 +146,7 @@ final class MySqlChangeEncoder {
      * Logical type names of the Connect API: the fat jar relocated its string constants along with
      * its classes, so a name may carry the shaded prefix; both spellings mean the same type.
      */
-    private static final String SHADED_PREFIX = "org.apache.flink.cdc.connectors.shaded.";
+    static final String SHADED_PREFIX = "org.apache.flink.cdc.connectors.shaded.";
 
     private static JsonNode encodeLogical(String name, Object value) {
         String logical =

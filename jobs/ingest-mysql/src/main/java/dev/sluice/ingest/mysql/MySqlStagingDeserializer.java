@@ -1,7 +1,15 @@
 package dev.sluice.ingest.mysql;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
 import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
@@ -18,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * change format: the topic of its table, the primary key as JSON key, and a Debezium envelope
  * {@code {"before", "after", "op", "ts_ms", "source"}} without embedded schema as value. The {@code
  * source} block carries {@code db}, {@code schema} (the staging schema), {@code table}, {@code
- * ts_ms}, {@code snapshot} and the binlog position ({@code file}, {@code pos}, {@code gtid}). An
- * event that cannot be encoded goes to the dead-letter topic instead.
+ * ts_ms}, {@code snapshot}, the binlog position ({@code file}, {@code pos}, {@code gtid}) and
+ * {@code schema_version}, a fingerprint of the table's columns that changes with every ALTER TABLE
+ * that changes them. An event that cannot be encoded goes to the dead-letter topic instead.
  */
 final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
@@ -31,6 +40,7 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
 
     private final MySqlIngestConfig config;
     private transient ObjectMapper mapper;
+    private transient Map<Schema, String> versions;
 
     MySqlStagingDeserializer(MySqlIngestConfig config) {
         this.config = config;
@@ -83,6 +93,7 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
                         value.schema().field("ts_ms").schema(), value.get("ts_ms")));
         ObjectNode sourceNode = envelope.putObject("source");
         sourceNode.put("schema", config.stagingSchema());
+        sourceNode.put("schema_version", schemaVersion(value.schema().field("after").schema()));
         for (String name : SOURCE_FIELDS) {
             Field field = source.schema().field(name);
             if (field != null) {
@@ -94,6 +105,51 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
                         ? mapper().writeValueAsBytes(MySqlChangeEncoder.encodeStruct(keyStruct))
                         : null;
         return new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
+    }
+
+    /**
+     * A fingerprint of the row's columns (name, type, logical type and its parameters such as
+     * precision and scale, nullability, in order): the same for every change of a table until an
+     * ALTER TABLE changes its columns, so a reader of staging sees where the table's schema
+     * changed. Debezium reuses one schema object per table version, so it is computed once each.
+     */
+    String schemaVersion(Schema row) {
+        if (versions == null) {
+            versions = new IdentityHashMap<>();
+        }
+        String version = versions.get(row);
+        if (version == null) {
+            if (versions.size() > 1_000) {
+                versions.clear();
+            }
+            StringBuilder columns = new StringBuilder();
+            for (Field field : row.fields()) {
+                Schema type = field.schema();
+                columns.append(field.name())
+                        .append(':')
+                        .append(type.type())
+                        .append(':')
+                        .append(
+                                type.name() == null
+                                        ? ""
+                                        : type.name().replace(MySqlChangeEncoder.SHADED_PREFIX, ""))
+                        .append(':')
+                        .append(type.parameters() == null ? "" : new TreeMap<>(type.parameters()))
+                        .append(':')
+                        .append(type.isOptional())
+                        .append(';');
+            }
+            try {
+                byte[] digest =
+                        MessageDigest.getInstance("SHA-256")
+                                .digest(columns.toString().getBytes(StandardCharsets.UTF_8));
+                version = HexFormat.of().formatHex(digest, 0, 8);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+            versions.put(row, version);
+        }
+        return version;
     }
 
     private ObjectMapper mapper() {

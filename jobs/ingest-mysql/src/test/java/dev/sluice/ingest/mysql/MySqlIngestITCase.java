@@ -167,8 +167,11 @@ class MySqlIngestITCase {
                         "INSERT INTO everything (id, t, name) VALUES (200, '-01:00:00',"
                                 + " 'secret text')");
                 statement.execute("INSERT INTO everything (id, name) VALUES (201, 'after')");
+                // a schema change: later changes carry the new column and another version
+                statement.execute("ALTER TABLE everything ADD COLUMN extra INT");
+                statement.execute("INSERT INTO everything (id, extra) VALUES (202, 7)");
             }
-            awaitRecords(job, topic, 7);
+            awaitRecords(job, topic, 8);
             awaitRecords(job, config.deadLetterTopic(), 1);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -176,14 +179,24 @@ class MySqlIngestITCase {
 
         Map<Long, Row> rows = new HashMap<>();
         List<String> ops = new ArrayList<>();
+        Map<Long, String> versions = new TreeMap<>();
         for (KafkaBroker.Record record : KAFKA.broker().readCommitted(topic, DEADLINE)) {
             Row row = decode(record.value());
             rows.put((Long) row.getField("id"), row);
-            ops.add(JSON.readTree(record.value()).get("op").asText());
+            JsonNode change = JSON.readTree(record.value());
+            ops.add(change.get("op").asText());
+            versions.put(
+                    (Long) row.getField("id"), change.get("source").get("schema_version").asText());
+            if (row.getField("id").equals(202L)) {
+                assertThat(change.get("after").get("extra").asInt()).isEqualTo(7);
+            }
             assertThat(JSON.readTree(record.key()).get("id").asLong())
                     .isEqualTo(row.getField("id"));
         }
-        assertThat(ops).containsExactly("r", "r", "r", "c", "c", "c", "c");
+        assertThat(ops).containsExactly("r", "r", "r", "c", "c", "c", "c", "c");
+        // snapshot and binlog rows of one table schema share a version; the ALTER changes it
+        assertThat(versions.values().stream().limit(7).distinct()).hasSize(1);
+        assertThat(versions.get(202L)).matches("[0-9a-f]{16}").isNotEqualTo(versions.get(1L));
         for (long offset : new long[] {0, 100}) {
             assertOrdinaryRow(rows.get(1 + offset));
             assertEdgeRow(rows.get(2 + offset));
@@ -289,27 +302,27 @@ class MySqlIngestITCase {
                             + " amount DECIMAL(10, 2) NOT NULL)");
         }
         Traffic traffic = new Traffic();
-        traffic.seed(150); // inserts only: the snapshot stages one record per row
+        traffic.seed(60); // inserts only: the snapshot stages one record per row
         MySqlIngestConfig config = config("shop", List.of("orders"), Duration.ofMillis(500));
         MySqlPreflight.prepare(config);
         String topic = config.topicFor("orders");
 
         JobClient ingest = start(config, null);
         await("snapshot in staging", ingest, () -> stagingMatches(topic, traffic));
-        traffic.run(200);
+        traffic.run(80);
         killBinlogReaders();
-        traffic.run(200);
+        traffic.run(80);
         await("staging after the binlog cut", ingest, () -> stagingMatches(topic, traffic));
         assertThat(ingest.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
-        traffic.run(100);
+        traffic.run(40);
         String savepoint =
                 ingest.stopWithSavepoint(
                                 false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                         .get(2, TimeUnit.MINUTES);
-        traffic.run(200); // committed while no ingest job runs: the binlog keeps it
+        traffic.run(80); // committed while no ingest job runs: the binlog keeps it
         JobClient resumed = start(config, savepoint);
-        traffic.run(100);
+        traffic.run(40);
         await(
                 "staging after restart from savepoint",
                 resumed,
