@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.demo.PaymentsDemo;
+import dev.sluice.demo.PaymentsScenario;
 import dev.sluice.harness.EmbeddedStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,14 @@ final class DemoCommand implements Callable<Integer> {
     String warehouse;
 
     @Option(
+            names = "--source",
+            defaultValue = "postgres",
+            description =
+                    "The source database: postgres, or mysql (an embedded MariaDB ingested by the"
+                            + " MySQL ingest job from its own job jar). Default: ${DEFAULT-VALUE}.")
+    String source;
+
+    @Option(
             names = "--work-dir",
             description =
                     "Folder for the embedded stack's data (default: a new folder under .sluice/).")
@@ -81,10 +90,19 @@ final class DemoCommand implements Callable<Integer> {
                                             + warehouse
                                             + "'. Use folder or rest.");
                 };
+        PaymentsScenario.Source sourceKind =
+                switch (source.toLowerCase(java.util.Locale.ROOT)) {
+                    case "postgres", "postgresql" -> PaymentsScenario.Source.POSTGRES;
+                    case "mysql", "mariadb" -> PaymentsScenario.Source.MYSQL;
+                    default ->
+                            throw new UserError(
+                                    "Invalid --source: '" + source + "'. Use postgres or mysql.");
+                };
         Path folder = newWorkDir(workDir != null ? workDir : Path.of(".sluice"));
         PaymentsDemo demo =
                 new PaymentsDemo(
-                        new PaymentsDemo.Settings(length, rate, customers, folder, warehouseKind),
+                        new PaymentsDemo.Settings(
+                                length, rate, customers, folder, warehouseKind, sourceKind),
                         System.out);
         CountDownLatch finished = new CountDownLatch(1);
         AtomicBoolean signalled = new AtomicBoolean();

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cluster.IsolatedMySqlIngest;
 import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.gate.PolicySources;
 import dev.sluice.ingest.IngestConfig;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Spec;
         name = "ingest",
         mixinStandardHelpOptions = true,
         description = {
-            "Check and run the CDC ingest job: PostgreSQL tables -> one staging topic per table.",
+            "Check and run the CDC ingest job: PostgreSQL tables (or MySQL/MariaDB tables with"
+                    + " --source mysql) -> one staging topic per table.",
             "Options come from --config (a properties file) and --set key=value (which wins); the"
                     + " keys are listed in the README (postgres.hostname, postgres.database, tables,"
                     + " slot.name, kafka.bootstrap-servers, ...). The password comes from the"
@@ -95,6 +97,24 @@ final class IngestCommand implements Callable<Integer> {
     List<String> policy = new ArrayList<>();
 
     @Option(
+            names = "--source",
+            defaultValue = "postgres",
+            paramLabel = "postgres|mysql",
+            description =
+                    "The source database: postgres (default) or mysql (MySQL or MariaDB; keys"
+                            + " mysql.hostname, mysql.database, tables, ...; runs from its own job"
+                            + " jar, see --job-jar).")
+    String source;
+
+    @Option(
+            names = "--job-jar",
+            paramLabel = "JAR",
+            description =
+                    "With --source mysql: the MySQL ingest job jar (default:"
+                            + " jobs/ingest-mysql/target/sluice-ingest-mysql-*-job.jar).")
+    Path jobJar;
+
+    @Option(
             names = "--check",
             description =
                     "Only check: the database, the tables, logical replication and Kafka; create the"
@@ -103,6 +123,22 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        switch (source.toLowerCase(java.util.Locale.ROOT)) {
+            case "postgres", "postgresql" -> {
+                return callPostgres();
+            }
+            case "mysql", "mariadb" -> {
+                return callMySql();
+            }
+            default ->
+                    throw new UserError(
+                            "Invalid --source: '" + source + "'. Use postgres or mysql.",
+                            ExitCodes.USAGE,
+                            null);
+        }
+    }
+
+    private Integer callPostgres() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         IngestConfig config = config();
         try {
@@ -180,6 +216,169 @@ final class IngestCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * The MySQL/MariaDB ingest: its job jar in a class loader of its own (see {@link
+     * IsolatedMySqlIngest}), run in a local cluster configured for it.
+     */
+    private Integer callMySql() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (IsolatedMySqlIngest mysql = IsolatedMySqlIngest.open(jobJar)) {
+            Map<String, String> options = options(mysql.optionKeys(), "mysql.password-env");
+            String passwordVariable = mysql.passwordVariable(options);
+            OutputSecrets.current().add(System.getenv(passwordVariable));
+            Map<String, String> environment = new LinkedHashMap<>();
+            String password = System.getenv(passwordVariable);
+            if (password != null) {
+                environment.put(passwordVariable, password);
+            }
+            Map<String, String> topics;
+            try {
+                topics = mysql.stagingTopics(options, environment);
+                String retention = topicRetention(topics.values());
+                if (!retention.isEmpty()
+                        && !options.containsKey(IngestOptions.TOPIC_RETENTION.key())) {
+                    options.put(IngestOptions.TOPIC_RETENTION.key(), retention);
+                }
+                for (String warning : mysql.prepare(options, environment)) {
+                    spec.commandLine().getErr().println("warning: " + warning);
+                }
+            } catch (IsolatedMySqlIngest.NotReady e) {
+                throw new UserError(e.getMessage(), ExitCodes.UNAVAILABLE, e);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            out.println(
+                    "Ready: "
+                            + topics.size()
+                            + " table(s) of "
+                            + mysql.describe(options, environment));
+            topics.forEach((table, topic) -> out.println("  " + table + " -> " + topic));
+            if (checkOnly) {
+                return ExitCodes.OK;
+            }
+            Path work =
+                    (workDir != null
+                                    ? workDir
+                                    : Path.of(
+                                            ".sluice",
+                                            "ingest",
+                                            "mysql-" + options.get("mysql.database")))
+                            .toAbsolutePath();
+            Path savepoints = work.resolve("savepoints");
+            Files.createDirectories(savepoints);
+            Optional<String> resumeFrom =
+                    fromSavepoint != null
+                            ? Optional.of(fromSavepoint)
+                            : SavepointOnShutdown.latest(savepoints);
+            Configuration jobConfiguration =
+                    SavepointOnShutdown.jobConfiguration(work, savepoints, resumeFrom);
+            SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
+            try (LocalFlinkCluster flink =
+                    LocalFlinkCluster.start(4, IsolatedMySqlIngest.clusterConfiguration())) {
+                StreamExecutionEnvironment env = flink.environment(jobConfiguration, mysql.jar());
+                JobClient job =
+                        mysql.withContextLoader(
+                                () -> env.executeAsync(mysql.addTo(env, options, environment)));
+                out.println(
+                        resumeFrom
+                                .map(savepoint -> "Resuming from savepoint " + savepoint)
+                                .orElse(
+                                        "Starting with a snapshot of every table (no savepoint in "
+                                                + savepoints
+                                                + ")"));
+                out.println(
+                        "MySQL ingest job "
+                                + job.getJobID()
+                                + " running (job jar "
+                                + mysql.jar().getFileName()
+                                + "); Flink web UI: "
+                                + flink.webUi());
+                out.println("Ctrl-C stops it with a savepoint under " + savepoints);
+                out.flush();
+                shutdown.watch(job, "sluice-ingest-stop");
+                try {
+                    job.getJobExecutionResult().get();
+                } catch (ExecutionException e) {
+                    if (!shutdown.stopping()) {
+                        Throwable cause = ExceptionUtils.stripExecutionException(e);
+                        Throwable root =
+                                ExceptionUtils.findThrowable(cause, t -> t.getCause() == null)
+                                        .orElse(cause);
+                        throw new UserError(
+                                "Ingest job failed: "
+                                        + root.getMessage()
+                                        + ". The log (.sluice/sluice.log from ./sluice) has the"
+                                        + " full trace. Check that MySQL and Kafka are reachable"
+                                        + " and run the command again.",
+                                ExitCodes.UNAVAILABLE,
+                                e);
+                    }
+                } finally {
+                    shutdown.unwatch();
+                }
+            } finally {
+                shutdown.release();
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError(e.getMessage(), ExitCodes.USAGE, e);
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * The options of --config and --set (which wins), every key checked against {@code known};
+     * values of secret-looking keys are masked in output.
+     */
+    private Map<String, String> options(java.util.Set<String> known, String passwordKey) {
+        for (String key : settings.keySet()) {
+            if (!known.contains(key)) {
+                throw new UserError(
+                        unknownKey(key, "--set", known, passwordKey), ExitCodes.USAGE, null);
+            }
+        }
+        settings.forEach(
+                (key, value) -> {
+                    if (key.matches("(?i).*(password|secret|token).*")) {
+                        OutputSecrets.current().add(value);
+                    }
+                });
+        Properties properties = loadConfigFile();
+        for (String key : properties.stringPropertyNames()) {
+            if (!known.contains(key)) {
+                throw new UserError(unknownKey(key, "in " + configFile, known, passwordKey));
+            }
+        }
+        properties.putAll(settings);
+        Map<String, String> options = new LinkedHashMap<>();
+        properties.forEach((key, value) -> options.put(key.toString(), value.toString()));
+        return options;
+    }
+
+    private Properties loadConfigFile() {
+        Properties properties = new Properties();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new UserError(
+                        "Invalid --config: "
+                                + configFile
+                                + " does not exist. Give a properties file of ingest options.",
+                        ExitCodes.USAGE,
+                        null);
+            }
+            try (InputStream in = Files.newInputStream(configFile)) {
+                properties.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserError(
+                        "Cannot read --config "
+                                + configFile
+                                + ": "
+                                + e.getMessage()
+                                + ". Give a readable properties file.");
+            }
+        }
+        return properties;
+    }
+
     /** Every option key of the ingest job (IngestOptions' ConfigOption constants). */
     static java.util.Set<String> knownKeys() {
         java.util.Set<String> keys = new java.util.TreeSet<>();
@@ -197,6 +396,11 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     private static String unknownKey(String key, String where, java.util.Set<String> known) {
+        return unknownKey(key, where, known, IngestOptions.POSTGRES_PASSWORD_ENV.key());
+    }
+
+    private static String unknownKey(
+            String key, String where, java.util.Set<String> known, String passwordKey) {
         return "Unknown ingest option '"
                 + key
                 + "' ("
@@ -205,8 +409,11 @@ final class IngestCommand implements Callable<Integer> {
                 + dev.sluice.policy.model.DidYouMean.hint(key, known)
                 + (key.toLowerCase(java.util.Locale.ROOT).contains("password")
                         ? " The password is never an option: put it in the environment variable"
-                                + " named by postgres.password-env (default"
-                                + " SLUICE_POSTGRES_PASSWORD)."
+                                + " named by "
+                                + passwordKey
+                                + (passwordKey.startsWith("postgres")
+                                        ? " (default SLUICE_POSTGRES_PASSWORD)."
+                                        : " (default SLUICE_MYSQL_PASSWORD).")
                         : "")
                 + " Known options: "
                 + String.join(", ", known)
@@ -279,6 +486,11 @@ final class IngestCommand implements Callable<Integer> {
      * {@code keep:} (the most specific entry wins); empty without a policy.
      */
     private String topicRetention(IngestConfig config) {
+        return topicRetention(config.stagingTopics().values());
+    }
+
+    /** As {@link #topicRetention(IngestConfig)}, for any staging topics. */
+    private String topicRetention(java.util.Collection<String> topics) {
         List<String> specs = policy;
         if (specs.isEmpty()) {
             if (!Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))) {
@@ -293,7 +505,7 @@ final class IngestCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         List<String> pairs = new ArrayList<>();
-        for (String topic : config.stagingTopics().values()) {
+        for (String topic : topics) {
             List<String> names = namesOf(topic, loaded);
             loaded.retention().values().stream()
                     .filter(r -> r.keep() != null && names.stream().anyMatch(r::covers))

@@ -26,7 +26,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     /** Starts a cluster of one task manager with the given slots. */
     public static LocalFlinkCluster start(int slots) throws Exception {
-        Configuration configuration = new Configuration();
+        return start(slots, new Configuration());
+    }
+
+    /**
+     * Starts a cluster of one task manager with the given slots and settings, e.g. {@link
+     * IsolatedMySqlIngest#clusterConfiguration()} for a cluster that runs the MySQL ingest.
+     */
+    public static LocalFlinkCluster start(int slots, Configuration settings) throws Exception {
+        Configuration configuration = new Configuration(settings);
         configuration.set(RestOptions.ADDRESS, "127.0.0.1");
         configuration.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         configuration.set(RestOptions.BIND_PORT, "0");
@@ -65,6 +73,21 @@ public final class LocalFlinkCluster implements AutoCloseable {
     public StreamExecutionEnvironment environment(Configuration jobConfiguration) {
         return StreamExecutionEnvironment.createRemoteEnvironment(
                 webUi.getHost(), webUi.getPort(), jobConfiguration);
+    }
+
+    /**
+     * A new environment whose jobs run in this cluster and ship {@code jars} (a job jar the cluster
+     * loads in a class loader of the job's own, as a real cluster does).
+     */
+    public StreamExecutionEnvironment environment(
+            Configuration jobConfiguration, java.nio.file.Path... jars) {
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                webUi.getHost(),
+                webUi.getPort(),
+                jobConfiguration,
+                java.util.Arrays.stream(jars)
+                        .map(jar -> jar.toAbsolutePath().toString())
+                        .toArray(String[]::new));
     }
 
     @Override

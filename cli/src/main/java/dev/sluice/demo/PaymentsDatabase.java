@@ -25,12 +25,26 @@ public final class PaymentsDatabase {
         }
     }
 
+    /** Creates the tables in an empty MySQL/MariaDB database, one statement at a time. */
+    public static void createMySqlSchema(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : schemaScript("/demo/payments-schema-mysql.sql").split(";\\s*\n")) {
+                String withoutComments = sql.replaceAll("(?m)^--.*$", "").strip();
+                if (!withoutComments.isEmpty()) {
+                    statement.execute(withoutComments);
+                }
+            }
+        }
+    }
+
     private static String schemaScript() {
-        try (InputStream in =
-                PaymentsDatabase.class.getResourceAsStream("/demo/payments-schema.sql")) {
+        return schemaScript("/demo/payments-schema.sql");
+    }
+
+    private static String schemaScript(String resource) {
+        try (InputStream in = PaymentsDatabase.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(
-                        "demo/payments-schema.sql is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.sluice.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.cluster.IsolatedMySqlIngest;
 import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.gate.AuditLog;
 import dev.sluice.harness.Await;
@@ -36,7 +37,24 @@ public final class PaymentsDemo {
             int transactionsPerSecond,
             int customers,
             Path workDir,
-            EmbeddedStack.Warehouse warehouse) {
+            EmbeddedStack.Warehouse warehouse,
+            PaymentsScenario.Source source) {
+
+        /** From PostgreSQL. */
+        public Settings(
+                Duration duration,
+                int transactionsPerSecond,
+                int customers,
+                Path workDir,
+                EmbeddedStack.Warehouse warehouse) {
+            this(
+                    duration,
+                    transactionsPerSecond,
+                    customers,
+                    workDir,
+                    warehouse,
+                    PaymentsScenario.Source.POSTGRES);
+        }
 
         /** With the folder warehouse. */
         public Settings(Duration duration, int transactionsPerSecond, int customers, Path workDir) {
@@ -80,8 +98,10 @@ public final class PaymentsDemo {
 
     public void run() throws Exception {
         long started = System.nanoTime();
+        boolean mysql = settings.source() == PaymentsScenario.Source.MYSQL;
         out.println(
                 "Starting the embedded stack ("
+                        + (mysql ? "MariaDB, " : "")
                         + (settings.warehouse() == EmbeddedStack.Warehouse.REST
                                 ? "PostgreSQL, Kafka, S3-compatible object store, Iceberg REST"
                                         + " catalog"
@@ -89,17 +109,28 @@ public final class PaymentsDemo {
                         + ") under "
                         + settings.workDir()
                         + " ...");
-        try (EmbeddedStack stack = EmbeddedStack.start(settings.workDir(), settings.warehouse());
-                LocalFlinkCluster flink = LocalFlinkCluster.start(8)) {
+        try (EmbeddedStack stack =
+                        EmbeddedStack.start(settings.workDir(), settings.warehouse(), mysql);
+                // the MySQL ingest runs from its own job jar, in a class loader the cluster sets
+                // up for it (see IsolatedMySqlIngest)
+                LocalFlinkCluster flink =
+                        LocalFlinkCluster.start(
+                                8,
+                                mysql
+                                        ? IsolatedMySqlIngest.clusterConfiguration()
+                                        : new Configuration())) {
             out.println(stack.describe());
             out.printf("  Flink web UI: %s%n", flink.webUi());
             out.printf("Stack ready after %.1f s (%s).%n", seconds(started), startupTimes(stack));
 
-            PaymentsScenario scenario = new PaymentsScenario(stack, 42, Duration.ofSeconds(1));
+            PaymentsScenario scenario =
+                    new PaymentsScenario(stack, 42, Duration.ofSeconds(1), settings.source());
             scenario.createSourceDatabase(settings.customers());
             out.printf(
-                    "Created database '%s' with %s%n",
-                    PaymentsDatabase.NAME, scenario.traffic().rowChangesByTable());
+                    "Created database '%s' in %s with %s%n",
+                    PaymentsDatabase.NAME,
+                    scenario.sourceName(),
+                    scenario.traffic().rowChangesByTable());
             if (stopRequested.get()) {
                 out.println("Stop requested; the jobs are not started.");
             } else {
@@ -131,9 +162,7 @@ public final class PaymentsDemo {
             throws Exception {
         long jobsStarted = System.nanoTime();
         try (RunningJobs jobs = new RunningJobs(out)) {
-            JobClient ingest =
-                    jobs.add(
-                            "ingest", scenario.startIngest(flink.environment(new Configuration())));
+            JobClient ingest = jobs.add("ingest", scenario.startIngest(flink));
             out.println(
                     "Ingest job "
                             + ingest.getJobID()
@@ -178,8 +207,7 @@ public final class PaymentsDemo {
             try (DemoCatalog catalogPage = DemoCatalog.start(scenario, stack, out);
                     StagingTopicCounter staging =
                             new StagingTopicCounter(
-                                    stack.kafka().bootstrapServers(),
-                                    scenario.ingestConfig().stagingTopics().values());
+                                    stack.kafka().bootstrapServers(), scenario.stagingTopics());
                     IcebergCommitLag lag =
                             new IcebergCommitLag(
                                     () ->
@@ -194,11 +222,11 @@ public final class PaymentsDemo {
                 String title;
                 if (stopRequested.get()) {
                     out.println(
-                            "Stopped early; not waiting for Iceberg to catch up with Postgres.");
+                            "Stopped early; not waiting for Iceberg to catch up with the source.");
                     title = "final (stopped early)";
                 } else {
                     out.println(
-                            "Traffic stopped; waiting for Iceberg and the CRM table to catch up with Postgres ...");
+                            "Traffic stopped; waiting for Iceberg and the CRM table to catch up with the source ...");
                     title = awaitCatchUp(scenario, stack) ? "final" : "final (still catching up)";
                 }
                 report(scenario, stack, staging, title);
@@ -298,12 +326,12 @@ public final class PaymentsDemo {
     private static boolean sinksMatchPostgres(PaymentsScenario scenario, EmbeddedStack stack)
             throws SQLException {
         for (String table : PaymentsScenario.SOURCE_TABLES) {
-            if (scenario.postgresRows(table)
+            if (scenario.sourceRows(table)
                     != stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table))) {
                 return false;
             }
         }
-        return scenario.postgresRows("customers") == scenario.crmRows();
+        return scenario.sourceRows("customers") == scenario.crmRows();
     }
 
     private void report(
@@ -317,12 +345,16 @@ public final class PaymentsDemo {
         }
         out.printf(
                 "  %-10s %10s %16s %10s %10s%n",
-                "table", "postgres", "staging changes", "iceberg", "crm (jdbc)");
+                "table",
+                scenario.source() == PaymentsScenario.Source.MYSQL ? "mariadb" : "postgres",
+                "staging changes",
+                "iceberg",
+                "crm (jdbc)");
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             out.printf(
                     "  %-10s %,10d %,16d %,10d %10s%n",
                     table,
-                    scenario.postgresRows(table),
+                    scenario.sourceRows(table),
                     staging.count(scenario.stagingTopic(table)),
                     stack.iceberg().rowCount(PaymentsScenario.warehouseTable(table)),
                     table.equals("customers") ? String.format("%,d", scenario.crmRows()) : "-");

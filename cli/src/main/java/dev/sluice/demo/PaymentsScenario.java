@@ -1,5 +1,7 @@
 package dev.sluice.demo;
 
+import dev.sluice.cluster.IsolatedMySqlIngest;
+import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.harness.EmbeddedStack;
 import dev.sluice.harness.IcebergWarehouse;
 import dev.sluice.ingest.IngestConfig;
@@ -74,13 +76,36 @@ public final class PaymentsScenario {
     private static final java.util.Set<String> SECRET_OPTIONS =
             java.util.Set.of("token", "s3.access-key-id", "s3.secret-access-key");
 
+    /** The source database of the scenario. */
+    public enum Source {
+        /** The embedded PostgreSQL, ingested by the PostgreSQL ingest job. */
+        POSTGRES,
+        /**
+         * The embedded MariaDB (a stack started with it), ingested by the MySQL ingest job from its
+         * own job jar (see {@link IsolatedMySqlIngest}).
+         */
+        MYSQL
+    }
+
     private final EmbeddedStack stack;
     private final PaymentsTraffic traffic;
     private final IngestConfig ingestConfig;
+    private final Source source;
+    private final Duration ingestCheckpointInterval;
+    // open for the life of the process: the MySQL ingest job's classes come from it
+    private IsolatedMySqlIngest mysqlIngest;
 
     public PaymentsScenario(EmbeddedStack stack, long seed, Duration ingestCheckpointInterval) {
+        this(stack, seed, ingestCheckpointInterval, Source.POSTGRES);
+    }
+
+    /** The scenario on the given source; {@link Source#MYSQL} needs a stack with MariaDB. */
+    public PaymentsScenario(
+            EmbeddedStack stack, long seed, Duration ingestCheckpointInterval, Source source) {
         this.stack = stack;
         this.traffic = new PaymentsTraffic(seed);
+        this.source = source;
+        this.ingestCheckpointInterval = ingestCheckpointInterval;
         Configuration options = new Configuration();
         options.set(IngestOptions.POSTGRES_HOSTNAME, stack.postgres().host());
         options.set(IngestOptions.POSTGRES_PORT, stack.postgres().port());
@@ -110,12 +135,32 @@ public final class PaymentsScenario {
         return ingestConfig;
     }
 
+    public Source source() {
+        return source;
+    }
+
+    /** {@code PostgreSQL} or {@code MariaDB}. */
+    public String sourceName() {
+        return source == Source.MYSQL ? "MariaDB" : "PostgreSQL";
+    }
+
+    /** A connection to the source database. */
     public Connection connect() throws SQLException {
-        return stack.postgres().connect(PaymentsDatabase.NAME);
+        return source == Source.MYSQL
+                ? stack.mariaDb().connect(PaymentsDatabase.NAME)
+                : stack.postgres().connect(PaymentsDatabase.NAME);
     }
 
     /** Creates the source database with its schema and seed rows. */
     public void createSourceDatabase(int customers) throws SQLException {
+        if (source == Source.MYSQL) {
+            stack.mariaDb().createDatabase(PaymentsDatabase.NAME);
+            try (Connection connection = connect()) {
+                PaymentsDatabase.createMySqlSchema(connection);
+                traffic.seed(connection, customers);
+            }
+            return;
+        }
         stack.postgres().createDatabase(PaymentsDatabase.NAME);
         try (Connection connection = connect()) {
             PaymentsDatabase.createSchema(connection);
@@ -123,7 +168,44 @@ public final class PaymentsScenario {
         }
     }
 
-    /** Checks the environment, creates staging topics and starts the ingest job. */
+    /**
+     * Checks the environment, creates staging topics and starts the ingest job of the source in
+     * {@code flink} (for MySQL a cluster started with {@link
+     * IsolatedMySqlIngest#clusterConfiguration()}).
+     */
+    public JobClient startIngest(LocalFlinkCluster flink) throws Exception {
+        if (source != Source.MYSQL) {
+            return startIngest(flink.environment(new Configuration()));
+        }
+        if (mysqlIngest == null) {
+            mysqlIngest = IsolatedMySqlIngest.open(null);
+        }
+        IsolatedMySqlIngest mysql = mysqlIngest;
+        Map<String, String> options = mysqlOptions();
+        mysql.prepare(options, Map.of());
+        StreamExecutionEnvironment env = flink.environment(new Configuration(), mysql.jar());
+        return mysql.withContextLoader(() -> env.executeAsync(mysql.addTo(env, options, Map.of())));
+    }
+
+    /** The MySQL ingest's options for the embedded MariaDB (root, no password). */
+    private Map<String, String> mysqlOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("mysql.hostname", stack.mariaDb().host());
+        options.put("mysql.port", String.valueOf(stack.mariaDb().port()));
+        options.put("mysql.username", stack.mariaDb().username());
+        options.put("mysql.database", PaymentsDatabase.NAME);
+        options.put("tables", String.join(";", SOURCE_TABLES));
+        options.put("kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+        options.put("checkpoint.interval", ingestCheckpointInterval.toMillis() + " ms");
+        return options;
+    }
+
+    /** The staging topics of the source tables. */
+    public List<String> stagingTopics() {
+        return SOURCE_TABLES.stream().map(this::stagingTopic).toList();
+    }
+
+    /** Checks the environment, creates staging topics and starts the PostgreSQL ingest job. */
     public JobClient startIngest(StreamExecutionEnvironment env) throws Exception {
         IngestPreflight.prepare(ingestConfig);
         IngestJob.addTo(env, ingestConfig);
@@ -236,6 +318,16 @@ public final class PaymentsScenario {
         return count(PaymentsDatabase.NAME, table);
     }
 
+    /** Rows of a table in the source database (PostgreSQL or MariaDB). */
+    public long sourceRows(String table) throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
     /** Rows in the CRM database's customers table. */
     public long crmRows() throws SQLException {
         return count(CRM_DATABASE, "customers");
@@ -281,6 +373,10 @@ public final class PaymentsScenario {
         return TableIdentifier.of("payments", table);
     }
 
+    /**
+     * The staging topic of a source table: the same name for both sources ({@code
+     * staging.payments.public.<table>}; the MySQL ingest's staging.schema is {@code public}).
+     */
     public String stagingTopic(String table) {
         return ingestConfig.topicFor("public", table);
     }

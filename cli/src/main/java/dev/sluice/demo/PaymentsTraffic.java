@@ -230,7 +230,8 @@ public final class PaymentsTraffic {
             count(sql, 1);
             try (ResultSet keys = statement.getGeneratedKeys()) {
                 keys.next();
-                return keys.getLong("id");
+                // the first column: PostgreSQL returns the row (id first), MySQL the key alone
+                return keys.getLong(1);
             }
         }
     }

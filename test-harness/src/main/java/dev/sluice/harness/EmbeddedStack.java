@@ -30,6 +30,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final PostgresServer postgres;
     private final KafkaBroker kafka;
     private final IcebergWarehouse iceberg;
+    private final MariaDbServer mariaDb;
     private final Map<String, Duration> startupTimes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -38,8 +39,10 @@ public final class EmbeddedStack implements AutoCloseable {
             PostgresServer postgres,
             KafkaBroker kafka,
             IcebergWarehouse iceberg,
+            MariaDbServer mariaDb,
             Map<String, Duration> startupTimes) {
         this.workDir = workDir;
+        this.mariaDb = mariaDb;
         this.postgres = postgres;
         this.kafka = kafka;
         this.iceberg = iceberg;
@@ -71,6 +74,15 @@ public final class EmbeddedStack implements AutoCloseable {
      * this throws.
      */
     public static EmbeddedStack start(Path workDir, Warehouse warehouseKind) throws Exception {
+        return start(workDir, warehouseKind, false);
+    }
+
+    /**
+     * As {@link #start(Path, Warehouse)}, and with {@code withMariaDb} also a MariaDB server with
+     * the binary log on (a MySQL source for the MySQL ingest), started in parallel with the rest.
+     */
+    public static EmbeddedStack start(Path workDir, Warehouse warehouseKind, boolean withMariaDb)
+            throws Exception {
         long started = System.nanoTime();
         // bind SLF4J here, before two threads ask for loggers at once: otherwise it prints a
         // "substitute loggers" warning and drops their first log lines
@@ -81,7 +93,7 @@ public final class EmbeddedStack implements AutoCloseable {
         // start the two servers one after the other
         ExecutorService starter =
                 Executors.newFixedThreadPool(
-                        3,
+                        4,
                         task -> {
                             Thread thread = new Thread(task, "embedded-stack-start");
                             thread.setDaemon(true);
@@ -95,6 +107,12 @@ public final class EmbeddedStack implements AutoCloseable {
             Future<KafkaBroker> kafka =
                     starter.submit(timed("kafka", times, () -> KafkaBroker.start(workDir)));
             servers.add(kafka);
+            Future<MariaDbServer> mariaDb = null;
+            if (withMariaDb) {
+                mariaDb =
+                        starter.submit(timed("mariadb", times, () -> MariaDbServer.start(workDir)));
+                servers.add(mariaDb);
+            }
             Future<ObjectStore> objectStore = null;
             if (warehouseKind == Warehouse.REST) {
                 objectStore =
@@ -106,6 +124,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 servers.add(objectStore);
             }
             PostgresServer postgresServer = started(postgres);
+            MariaDbServer mariaDbServer = mariaDb == null ? null : started(mariaDb);
             KafkaBroker kafkaBroker = started(kafka);
             IcebergWarehouse warehouse;
             if (objectStore == null) {
@@ -120,7 +139,8 @@ public final class EmbeddedStack implements AutoCloseable {
                                 .call();
             }
             times.put("total", Duration.ofNanos(System.nanoTime() - started));
-            return new EmbeddedStack(workDir, postgresServer, kafkaBroker, warehouse, times);
+            return new EmbeddedStack(
+                    workDir, postgresServer, kafkaBroker, warehouse, mariaDbServer, times);
         } catch (Exception e) {
             IllegalStateException notStarted =
                     new IllegalStateException(
@@ -167,6 +187,21 @@ public final class EmbeddedStack implements AutoCloseable {
         return iceberg;
     }
 
+    /** The MariaDB server; only in a stack started with MariaDB. */
+    public MariaDbServer mariaDb() {
+        if (mariaDb == null) {
+            throw new IllegalStateException(
+                    "This embedded stack runs no MariaDB; start it with"
+                            + " EmbeddedStack.start(workDir, warehouse, true).");
+        }
+        return mariaDb;
+    }
+
+    /** Whether this stack runs a MariaDB server. */
+    public boolean hasMariaDb() {
+        return mariaDb != null;
+    }
+
     public Path workDir() {
         return workDir;
     }
@@ -182,7 +217,13 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** One line per component with its endpoint (no secrets), each indented by two spaces. */
     public String describe() {
-        return "  " + postgres.describe() + "\n  " + kafka.describe() + "\n  " + iceberg.describe();
+        return "  "
+                + postgres.describe()
+                + (mariaDb == null ? "" : "\n  " + mariaDb.describe())
+                + "\n  "
+                + kafka.describe()
+                + "\n  "
+                + iceberg.describe();
     }
 
     /**
@@ -194,7 +235,11 @@ public final class EmbeddedStack implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Exception failure = closeAll(List.of(iceberg, kafka, postgres), null);
+        List<AutoCloseable> parts = new ArrayList<>(List.of(iceberg, kafka, postgres));
+        if (mariaDb != null) {
+            parts.add(mariaDb);
+        }
+        Exception failure = closeAll(parts, null);
         try {
             Folders.delete(workDir);
         } catch (IOException e) {
