@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -69,17 +70,41 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private final Path workDir;
     private final URI rest;
+    private final Map<String, String> environment;
+    private final List<String> extraLib;
     private final List<Process> processes = new ArrayList<>();
 
-    private StandaloneFlinkCluster(Path workDir, URI rest) {
+    private StandaloneFlinkCluster(
+            Path workDir, URI rest, Map<String, String> environment, List<String> extraLib) {
         this.workDir = workDir;
         this.rest = rest;
+        this.environment = environment;
+        this.extraLib = extraLib;
     }
 
     /**
      * Starts a JobManager and one TaskManager with {@code slots} slots; returns when both are up.
      */
     public static StandaloneFlinkCluster start(Path workDir, int slots) throws Exception {
+        return start(workDir, slots, Map.of(), Map.of(), List.of());
+    }
+
+    /**
+     * Starts a JobManager and one TaskManager with {@code slots} slots, {@code configuration} added
+     * to their flink-conf.yaml and {@code environment} added to both processes' environment (where
+     * secrets go: never into the configuration file, which Flink logs); returns when both are up.
+     * {@code FLINK_PLUGINS_DIR} in the environment points Flink at a plugins folder. {@code
+     * extraLib}: parts of test classpath entries (e.g. {@code "/iceberg-aws-bundle/"}) that go into
+     * the cluster's classpath although the job jar's libraries are otherwise left out, as jars put
+     * into a distribution's {@code lib/}.
+     */
+    public static StandaloneFlinkCluster start(
+            Path workDir,
+            int slots,
+            Map<String, String> configuration,
+            Map<String, String> environment,
+            List<String> extraLib)
+            throws Exception {
         int restPort = freePort();
         int rpcPort = freePort();
         Path conf = Files.createDirectories(workDir.resolve("conf"));
@@ -107,6 +132,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         "taskmanager.memory.managed.size: 64m",
                         "blob.server.port: 0",
                         "restart-strategy.type: none",
+                        configuration.entrySet().stream()
+                                .map(e -> e.getKey() + ": " + e.getValue())
+                                .collect(Collectors.joining("\n")),
                         ""));
         Files.writeString(
                 conf.resolve("log4j.properties"),
@@ -122,7 +150,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         ""));
         StandaloneFlinkCluster cluster =
                 new StandaloneFlinkCluster(
-                        workDir, URI.create("http://127.0.0.1:" + restPort + "/"));
+                        workDir,
+                        URI.create("http://127.0.0.1:" + restPort + "/"),
+                        environment,
+                        extraLib);
         try {
             cluster.launch(
                     "jobmanager",
@@ -188,7 +219,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         String classpath =
                 Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                         .filter(entry -> !Files.isDirectory(Path.of(entry)))
-                        .filter(entry -> NOT_IN_FLINK_LIB.stream().noneMatch(entry::contains))
+                        .filter(
+                                entry ->
+                                        NOT_IN_FLINK_LIB.stream().noneMatch(entry::contains)
+                                                || extraLib.stream().anyMatch(entry::contains))
                         .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -201,6 +235,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         command.add(conf.toString());
         command.addAll(programArgs);
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
         builder.environment().put("CLASSPATH", classpath);
         builder.redirectErrorStream(true);
         builder.redirectOutput(workDir.resolve(name + ".out").toFile());
