@@ -136,6 +136,29 @@ final class DeployCommand implements Runnable {
         List<String> secrets = new ArrayList<>();
 
         @Option(
+                names = "--state-store",
+                paramLabel = "S3_URI",
+                description =
+                        "Where checkpoints, savepoints and HA metadata go, e.g. s3://flink-state"
+                                + " (default: the overlay's state bucket).")
+        String stateStore;
+
+        @Option(
+                names = "--s3-endpoint",
+                paramLabel = "URL",
+                description =
+                        "Endpoint of an S3-compatible store (MinIO, Ceph, …) holding the state"
+                                + " store, for Flink's S3 plugin (default: AWS S3).")
+        String s3Endpoint;
+
+        @Option(
+                names = "--s3-path-style-access",
+                description =
+                        "Address the state store's buckets by path (most S3-compatible"
+                                + " stores); needs --s3-endpoint.")
+        boolean s3PathStyleAccess;
+
+        @Option(
                 names = "--out",
                 paramLabel = "DIR",
                 description = "Write one file per resource into DIR instead of stdout.")
@@ -157,8 +180,11 @@ final class DeployCommand implements Runnable {
                                         + " --session-cluster.");
                     }
                     ManifestRenderer renderer =
-                            ManifestRenderer.create(
-                                    DeployProfile.named(overlay), imageRepository, imageTag);
+                            onObjectStore(
+                                    ManifestRenderer.create(
+                                            DeployProfile.named(overlay),
+                                            imageRepository,
+                                            imageTag));
                     List<SecretRef> bindings = secrets.stream().map(SecretRef::parse).toList();
                     SecretRef lockPassword =
                             bindings.stream()
@@ -206,7 +232,7 @@ final class DeployCommand implements Runnable {
                     throw new UserError(e.getMessage(), ExitCodes.USAGE, null);
                 }
                 ManifestRenderer renderer =
-                        ManifestRenderer.create(profile, imageRepository, imageTag);
+                        onObjectStore(ManifestRenderer.create(profile, imageRepository, imageTag));
                 List<ObjectNode> objects;
                 if (sessionCluster) {
                     objects = List.of(renderer.sessionCluster());
@@ -237,6 +263,15 @@ final class DeployCommand implements Runnable {
                 throw new UserError(e.getMessage());
             } catch (SqlFileException e) {
                 throw new UserError(e.describe());
+            }
+        }
+
+        /** The renderer with --state-store, --s3-endpoint; a malformed one is wrong usage. */
+        private ManifestRenderer onObjectStore(ManifestRenderer renderer) {
+            try {
+                return renderer.withObjectStore(stateStore, s3Endpoint, s3PathStyleAccess);
+            } catch (DeployRenderException e) {
+                throw new UserError(e.getMessage(), ExitCodes.USAGE, null);
             }
         }
 

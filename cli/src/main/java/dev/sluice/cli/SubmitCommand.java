@@ -15,14 +15,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +66,31 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Follow the job until it ends; exit 1 if it fails.")
     boolean waitForEnd;
 
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "URI",
+            description =
+                    "Where the job writes its checkpoints (execution.checkpointing.dir), e.g."
+                            + " s3://bucket/checkpoints; the cluster needs the filesystem (the S3"
+                            + " plugin for s3://). Default: the cluster's configuration.")
+    String checkpointDir;
+
+    @Option(
+            names = "--savepoint-dir",
+            paramLabel = "URI",
+            description =
+                    "The job's default savepoint folder (execution.checkpointing.savepoint-dir)."
+                            + " Default: the cluster's configuration.")
+    String savepointDir;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description =
+                    "Start from this savepoint or retained checkpoint (printed by `sluice cancel"
+                            + " JOB --savepoint DIR`).")
+    String fromSavepoint;
+
     @Mixin RestOptions restOptions;
 
     @Override
@@ -94,7 +123,16 @@ final class SubmitCommand implements Callable<Integer> {
                 out.flush();
                 jarId = client.uploadJar(jobJar, jarName);
             }
-            String jobId = client.runJar(jarId, PipelineJob.class.getName(), programArgs);
+            String jobId =
+                    client.runJar(
+                            jarId,
+                            PipelineJob.class.getName(),
+                            programArgs,
+                            jobConfiguration(),
+                            Optional.ofNullable(fromSavepoint));
+            if (fromSavepoint != null) {
+                out.println("Restoring from savepoint " + fromSavepoint);
+            }
             out.println("Submitted pipeline " + pipeline.metadata().name() + " as job " + jobId);
             out.println("Web UI: " + client.jobPage(jobId));
             out.flush();
@@ -137,6 +175,18 @@ final class SubmitCommand implements Callable<Integer> {
             }
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
+    }
+
+    /** The Flink options of the job that its submit options set. */
+    private Map<String, String> jobConfiguration() {
+        Map<String, String> configuration = new LinkedHashMap<>();
+        if (checkpointDir != null) {
+            configuration.put(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), checkpointDir);
+        }
+        if (savepointDir != null) {
+            configuration.put(CheckpointingOptions.SAVEPOINT_DIRECTORY.key(), savepointDir);
+        }
+        return configuration;
     }
 
     /** The job's arguments: the files inline, the non-secret variables they use, secret names. */

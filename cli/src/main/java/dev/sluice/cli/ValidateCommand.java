@@ -59,7 +59,15 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** Stand-ins for the catalog variables, so validation needs no external system. */
     static final Map<String, String> OFFLINE_STAND_INS =
-            Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9", "ICEBERG_CATALOG_TYPE", "hadoop");
+            Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    "127.0.0.1:9",
+                    "ICEBERG_CATALOG_TYPE",
+                    "hadoop",
+                    // the temporary catalog is a folder: S3FileIO of a REST warehouse's settings
+                    // could not write its tables
+                    "ICEBERG_IO_IMPL",
+                    "org.apache.iceberg.hadoop.HadoopFileIO");
 
     @Spec CommandSpec spec;
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -120,9 +121,27 @@ public final class FlinkRestClient {
 
     /** Runs an uploaded jar's entry class; returns the job id. */
     public String runJar(String jarId, String entryClass, List<String> programArgs) {
+        return runJar(jarId, entryClass, programArgs, Map.of(), Optional.empty());
+    }
+
+    /**
+     * Runs an uploaded jar's entry class with job configuration ({@code flinkConfiguration} of the
+     * run request: e.g. {@code execution.checkpointing.dir}), optionally restoring a savepoint;
+     * returns the job id. The configuration is visible in the web UI: never put a secret in it.
+     */
+    public String runJar(
+            String jarId,
+            String entryClass,
+            List<String> programArgs,
+            Map<String, String> jobConfiguration,
+            Optional<String> savepointPath) {
         ObjectNode body = JSON.createObjectNode();
         body.put("entryClass", entryClass);
         body.putPOJO("programArgsList", programArgs);
+        if (!jobConfiguration.isEmpty()) {
+            body.putPOJO("flinkConfiguration", jobConfiguration);
+        }
+        savepointPath.ifPresent(path -> body.put("savepointPath", path));
         HttpRequest request =
                 HttpRequest.newBuilder(base.resolve("jars/" + jarId + "/run"))
                         .timeout(requestTimeout.multipliedBy(4))

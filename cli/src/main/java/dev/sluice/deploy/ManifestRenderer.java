@@ -41,12 +41,70 @@ public final class ManifestRenderer {
             Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    private static final Pattern STATE_STORE =
+            Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?");
+    private static final Pattern ENDPOINT = Pattern.compile("https?://[^\\s/?#]+/?");
+
     private final DeployProfile profile;
     private final String image;
+    private final String stateRoot;
+    private final String s3Endpoint;
+    private final boolean s3PathStyleAccess;
 
-    private ManifestRenderer(DeployProfile profile, String image) {
+    private ManifestRenderer(
+            DeployProfile profile,
+            String image,
+            String stateRoot,
+            String s3Endpoint,
+            boolean s3PathStyleAccess) {
         this.profile = profile;
         this.image = image;
+        this.stateRoot = stateRoot;
+        this.s3Endpoint = s3Endpoint;
+        this.s3PathStyleAccess = s3PathStyleAccess;
+    }
+
+    /**
+     * This renderer with checkpoints, savepoints and HA metadata on another object store than the
+     * profile's bucket: {@code stateStore} (an {@code s3://bucket[/prefix]} URI, null keeps the
+     * profile's), reached at {@code endpoint} (an S3-compatible store such as MinIO or Ceph; null
+     * means AWS S3) with path-style addressing when {@code pathStyleAccess}. The endpoint goes into
+     * the Flink configuration for the S3 filesystem plugin; the keys stay in the profile's Secrets.
+     *
+     * @throws DeployRenderException naming the option for a malformed store or endpoint
+     */
+    public ManifestRenderer withObjectStore(
+            String stateStore, String endpoint, boolean pathStyleAccess) {
+        String root = stateRoot;
+        if (stateStore != null) {
+            String trimmed =
+                    stateStore.endsWith("/")
+                            ? stateStore.substring(0, stateStore.length() - 1)
+                            : stateStore;
+            if (!STATE_STORE.matcher(trimmed).matches()) {
+                throw new DeployRenderException(
+                        "Invalid --state-store: '"
+                                + stateStore
+                                + "'. Give the bucket (and an optional prefix) where checkpoints,"
+                                + " savepoints and HA metadata go, as an s3:// URI, e.g."
+                                + " s3://flink-state or s3://lake/flink.");
+            }
+            root = trimmed;
+        }
+        if (endpoint != null && !ENDPOINT.matcher(endpoint).matches()) {
+            throw new DeployRenderException(
+                    "Invalid --s3-endpoint: '"
+                            + endpoint
+                            + "'. Give the store's address with scheme and no path, e.g."
+                            + " https://minio.storage.svc:9000.");
+        }
+        if (pathStyleAccess && endpoint == null) {
+            throw new DeployRenderException(
+                    "--s3-path-style-access needs --s3-endpoint: AWS S3 itself is addressed by"
+                            + " virtual host. Give the endpoint of the S3-compatible store, e.g."
+                            + " --s3-endpoint https://minio.storage.svc:9000.");
+        }
+        return new ManifestRenderer(profile, image, root, endpoint, pathStyleAccess);
     }
 
     /**
@@ -79,7 +137,8 @@ public final class ManifestRenderer {
                             + "'. Give the repository without tag or digest (the tag goes to"
                             + " --image-tag), e.g. registry.example.com/data-platform/sluice.");
         }
-        return new ManifestRenderer(profile, repository + ":" + imageTag);
+        return new ManifestRenderer(
+                profile, repository + ":" + imageTag, profile.stateBucket(), null, false);
     }
 
     public DeployProfile profile() {
@@ -88,6 +147,11 @@ public final class ManifestRenderer {
 
     public String image() {
         return image;
+    }
+
+    /** The root of checkpoints, savepoints and HA metadata ({@code s3://bucket[/prefix]}). */
+    public String stateRoot() {
+        return stateRoot;
     }
 
     /** The objects that deploy {@code pipeline} in {@code mode}, in apply order. */
@@ -315,6 +379,11 @@ public final class ManifestRenderer {
         conf.put("state.savepoints.dir", stateUri("savepoints", stateKey));
         conf.put("high-availability.type", "kubernetes");
         conf.put("high-availability.storageDir", stateUri("ha", stateKey));
+        if (s3Endpoint != null) {
+            // Flink's S3 filesystem plugin reads s3.* options (as fs.s3a.* of its Hadoop S3A)
+            conf.put("s3.endpoint", s3Endpoint);
+            conf.put("s3.path.style.access", Boolean.toString(s3PathStyleAccess));
+        }
         conf.put("taskmanager.numberOfTaskSlots", Integer.toString(profile.taskSlots()));
         conf.put(
                 "execution.checkpointing.externalized-checkpoint-retention",
@@ -333,7 +402,7 @@ public final class ManifestRenderer {
     }
 
     private String stateUri(String kind, String key) {
-        return profile.stateBucket() + "/" + kind + "/" + key;
+        return stateRoot + "/" + kind + "/" + key;
     }
 
     private void checkPipeline(PipelineDeployment pipeline, DeployMode mode) {

@@ -257,6 +257,93 @@ class ManifestRendererTest {
     }
 
     @Test
+    void stateOnAnS3CompatibleStoreWithKeysFromSecrets() {
+        PipelineDeployment pipeline =
+                withSecretBindings(PipelineSource.read(FIXTURE), DeployProfile.PROD);
+        ManifestRenderer renderer =
+                ManifestRenderer.create(DeployProfile.PROD, null, "1.2.3")
+                        .withObjectStore(
+                                "s3://flink-state/prod/", "https://minio.storage.svc:9000", true);
+        for (ObjectNode resource :
+                List.of(
+                        renderer.render(pipeline, DeployMode.APPLICATION).get(0),
+                        renderer.sessionCluster(),
+                        renderer.maintenanceDeployment(
+                                "jdbc:postgresql://postgres:5432/sluice", null, null))) {
+            FlinkDeployment deployment = OperatorSchemas.deployment(resource);
+            String key = deployment.getMetadata().getName();
+            assertThat(deployment.getSpec().getFlinkConfiguration())
+                    .containsEntry(
+                            "state.checkpoints.dir", "s3://flink-state/prod/checkpoints/" + key)
+                    .containsEntry(
+                            "state.savepoints.dir", "s3://flink-state/prod/savepoints/" + key)
+                    .containsEntry(
+                            "high-availability.storageDir", "s3://flink-state/prod/ha/" + key)
+                    .containsEntry("s3.endpoint", "https://minio.storage.svc:9000")
+                    .containsEntry("s3.path.style.access", "true")
+                    .doesNotContainKeys("s3.access-key", "s3.secret-key");
+            var env =
+                    deployment.getSpec().getPodTemplate().getSpec().getContainers().get(0).getEnv();
+            // the official image copies this jar from /opt/flink/opt into plugins/ at start-up
+            assertThat(env)
+                    .filteredOn(e -> e.getName().equals("ENABLE_BUILT_IN_PLUGINS"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getValue()).isEqualTo(ManifestRenderer.S3_PLUGIN));
+            assertThat(env)
+                    .filteredOn(e -> e.getName().startsWith("AWS_"))
+                    .extracting(
+                            e ->
+                                    e.getName()
+                                            + "="
+                                            + e.getValueFrom().getSecretKeyRef().getName()
+                                            + "/"
+                                            + e.getValueFrom().getSecretKeyRef().getKey())
+                    .containsExactly(
+                            "AWS_ACCESS_KEY_ID=sluice-object-storage/access-key-id",
+                            "AWS_SECRET_ACCESS_KEY=sluice-object-storage/secret-access-key");
+            assertThat(env)
+                    .filteredOn(e -> e.getName().startsWith("AWS_"))
+                    .allSatisfy(e -> assertThat(e.getValue()).isNull());
+        }
+        // the session job's savepoints go there too
+        FlinkSessionJob job =
+                OperatorSchemas.sessionJob(
+                        renderer.render(
+                                        PipelineSource.read(
+                                                REPOSITORY_PIPELINES.resolve(
+                                                        "payments/payments_to_warehouse.sql")),
+                                        DeployMode.SESSION)
+                                .get(0));
+        assertThat(job.getSpec().getFlinkConfiguration())
+                .containsEntry(
+                        "state.savepoints.dir",
+                        "s3://flink-state/prod/savepoints/" + job.getMetadata().getName());
+        // without the options: the overlay's bucket on AWS S3, no endpoint
+        assertThat(
+                        OperatorSchemas.deployment(
+                                        ManifestRenderer.create(DeployProfile.PROD, null, "1.2.3")
+                                                .sessionCluster())
+                                .getSpec()
+                                .getFlinkConfiguration())
+                .containsEntry(
+                        "high-availability.storageDir", "s3://sluice-prod-state/ha/sluice-session")
+                .doesNotContainKey("s3.endpoint");
+    }
+
+    @Test
+    void malformedObjectStoreOptionsAreRejectedByName() {
+        ManifestRenderer renderer = ManifestRenderer.create(DeployProfile.DEV, null, "1.2.3");
+        assertThatThrownBy(() -> renderer.withObjectStore("/var/flink", null, false))
+                .isInstanceOf(DeployRenderException.class)
+                .hasMessageContaining("Invalid --state-store: '/var/flink'")
+                .hasMessageContaining("s3://");
+        assertThatThrownBy(() -> renderer.withObjectStore(null, "minio:9000", true))
+                .hasMessageContaining("Invalid --s3-endpoint: 'minio:9000'");
+        assertThatThrownBy(() -> renderer.withObjectStore("s3://flink-state", null, true))
+                .hasMessageContaining("--s3-path-style-access needs --s3-endpoint");
+    }
+
+    @Test
     void fixtureGetsAStableKubernetesNameAndItsSecretByReference() {
         PipelineDeployment pipeline = PipelineSource.read(FIXTURE);
         assertThat(pipeline.name()).isEqualTo("orders-enriched-to-mirror");

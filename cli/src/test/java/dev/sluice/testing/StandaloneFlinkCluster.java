@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -81,9 +82,15 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final java.util.Set<Process> killed =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private StandaloneFlinkCluster(Path workDir, URI rest) {
+    private final Map<String, String> environment;
+    private final List<String> extraLib;
+
+    private StandaloneFlinkCluster(
+            Path workDir, URI rest, Map<String, String> environment, List<String> extraLib) {
         this.workDir = workDir;
         this.rest = rest;
+        this.environment = environment;
+        this.extraLib = extraLib;
     }
 
     /**
@@ -100,6 +107,44 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      */
     public static StandaloneFlinkCluster start(
             Path workDir, int slots, int taskManagers, List<String> extraConf) throws Exception {
+        return start(workDir, slots, taskManagers, extraConf, Map.of(), List.of());
+    }
+
+    /**
+     * Starts a JobManager and one TaskManager with {@code slots} slots, {@code configuration} added
+     * to their flink-conf.yaml and {@code environment} added to both processes' environment (where
+     * secrets go: never into the configuration file, which Flink logs); returns when both are up.
+     * {@code FLINK_PLUGINS_DIR} in the environment points Flink at a plugins folder. {@code
+     * extraLib}: parts of test classpath entries (e.g. {@code "/iceberg-aws-bundle/"}) that go into
+     * the cluster's classpath although the job jar's libraries are otherwise left out, as jars put
+     * into a distribution's {@code lib/}.
+     */
+    public static StandaloneFlinkCluster start(
+            Path workDir,
+            int slots,
+            Map<String, String> configuration,
+            Map<String, String> environment,
+            List<String> extraLib)
+            throws Exception {
+        return start(
+                workDir,
+                slots,
+                1,
+                configuration.entrySet().stream()
+                        .map(e -> e.getKey() + ": " + e.getValue())
+                        .toList(),
+                environment,
+                extraLib);
+    }
+
+    private static StandaloneFlinkCluster start(
+            Path workDir,
+            int slots,
+            int taskManagers,
+            List<String> extraConf,
+            Map<String, String> environment,
+            List<String> extraLib)
+            throws Exception {
         int restPort = freePort();
         int rpcPort = freePort();
         Path conf = Files.createDirectories(workDir.resolve("conf"));
@@ -143,7 +188,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         ""));
         StandaloneFlinkCluster cluster =
                 new StandaloneFlinkCluster(
-                        workDir, URI.create("http://127.0.0.1:" + restPort + "/"));
+                        workDir,
+                        URI.create("http://127.0.0.1:" + restPort + "/"),
+                        environment,
+                        extraLib);
         cluster.conf = conf;
         try {
             cluster.launchJobManager();
@@ -284,7 +332,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         String classpath =
                 Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                         .filter(entry -> !Files.isDirectory(Path.of(entry)))
-                        .filter(entry -> NOT_IN_FLINK_LIB.stream().noneMatch(entry::contains))
+                        .filter(
+                                entry ->
+                                        NOT_IN_FLINK_LIB.stream().noneMatch(entry::contains)
+                                                || extraLib.stream().anyMatch(entry::contains))
                         .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -299,6 +350,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         command.addAll(programArgs);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("CLASSPATH", classpath);
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(
                 ProcessBuilder.Redirect.appendTo(workDir.resolve(name + ".out").toFile()));
