@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -204,6 +205,7 @@ public final class CdcBenchmark {
     record Stage(
             String name,
             long units,
+            double startupSeconds,
             double oursPerSecond,
             String limitName,
             double limitPerSecond,
@@ -248,6 +250,7 @@ public final class CdcBenchmark {
     private PaymentsScenario scenario;
     private LocalFlinkCluster flink;
     private final List<Stage> stages = new ArrayList<>();
+    private final Map<Boolean, KafkaConsumer<byte[], byte[]>> offsetConsumers = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
 
     CdcBenchmark(Settings settings, PrintStream out, boolean interactive) {
@@ -309,6 +312,7 @@ public final class CdcBenchmark {
                     out.println("Cancelling job " + job.getJobID() + " failed: " + e);
                 }
             }
+            offsetConsumers.values().forEach(KafkaConsumer::close);
             if (flink != null) {
                 flink.close();
             }
@@ -347,13 +351,13 @@ public final class CdcBenchmark {
         long start = System.nanoTime();
         JobClient ingest = scenario.startIngest(flink.environment(new Configuration()));
         long target = rows;
-        awaitCount("snapshot into staging", target, () -> stagedRecords(true));
-        double seconds = seconds(start);
+        long first = awaitCount("snapshot into staging", target, () -> stagedRecords(true));
         addStage(
                 new Stage(
                         "snapshot (ingest job → staging)",
                         rows,
-                        rows / seconds,
+                        startup(start, first),
+                        rate(rows, start, first),
                         "COPY (SELECT *) TO STDOUT",
                         copied / copySeconds,
                         ProcessStats.loadAverage()));
@@ -389,13 +393,17 @@ public final class CdcBenchmark {
         resume.setString("execution.savepoint.path", savepoint);
         long start = System.nanoTime();
         JobClient resumed = scenario.startIngest(flink.environment(resume));
-        awaitCount("stream drain into staging", changes, () -> stagedRecords(true) - stagedBefore);
-        double seconds = seconds(start);
+        long first =
+                awaitCount(
+                        "stream drain into staging",
+                        changes,
+                        () -> stagedRecords(true) - stagedBefore);
         addStage(
                 new Stage(
                         "stream drain (WAL → staging)",
                         changes,
-                        changes / seconds,
+                        startup(start, first),
+                        rate(changes, start, first),
                         "raw pgoutput read (PgJDBC)",
                         raw / rawSeconds,
                         ProcessStats.loadAverage()));
@@ -406,9 +414,11 @@ public final class CdcBenchmark {
         stages.add(stage);
         out.printf(
                 Locale.ROOT,
-                "%s: %,.0f/s against %s %,.0f/s (%.3f), load average %s%n",
+                "%s: %,.0f/s after %.1f s start-up, against %s %,.0f/s (%.3f), load average"
+                        + " %s%n",
                 stage.name(),
                 stage.oursPerSecond(),
+                stage.startupSeconds(),
                 stage.limitName(),
                 stage.limitPerSecond(),
                 stage.ratio(),
@@ -527,25 +537,32 @@ public final class CdcBenchmark {
             expectedTotal += expected[i];
         }
         long total = expectedTotal;
-        awaitCount(
-                "staging → Iceberg (rows equal to Postgres)",
-                total,
-                () -> {
-                    long matching = 0;
-                    for (int i = 0; i < expected.length; i++) {
-                        long rows = icebergRows(PaymentsScenario.SOURCE_TABLES.get(i));
-                        matching += rows == expected[i] ? rows : Math.min(rows, expected[i] - 1);
-                    }
-                    awaitSeconds(1); // each check scans the tables: not more than once a second
-                    return matching;
-                });
-        double seconds = seconds(start);
+        long first =
+                awaitCount(
+                        "staging → Iceberg (rows equal to Postgres)",
+                        total,
+                        () -> {
+                            long matching = 0;
+                            for (int i = 0; i < expected.length; i++) {
+                                long rows = icebergRows(PaymentsScenario.SOURCE_TABLES.get(i));
+                                matching +=
+                                        rows == expected[i]
+                                                ? rows
+                                                : Math.min(rows, expected[i] - 1);
+                            }
+                            awaitSeconds(
+                                    1); // each check scans the tables: not more than once a second
+                            return matching;
+                        });
+        double perSecond = rate(records, start, first);
+        double startup = startup(start, first);
         String load = ProcessStats.loadAverage();
         addStage(
                 new Stage(
                         "staging → Iceberg upsert",
                         records,
-                        records / seconds,
+                        startup,
+                        perSecond,
                         "plain Kafka consumer",
                         consumed / consumeSeconds,
                         load));
@@ -555,7 +572,8 @@ public final class CdcBenchmark {
                 new Stage(
                         "staging → Iceberg upsert",
                         records,
-                        records / seconds,
+                        startup,
+                        perSecond,
                         "Iceberg append, same rows",
                         append,
                         ProcessStats.loadAverage()));
@@ -649,14 +667,15 @@ public final class CdcBenchmark {
         long customers = scenario.postgresRows("customers");
         long start = System.nanoTime();
         JobClient crm = scenario.startCrmPipeline(flink.environment(new Configuration()));
-        awaitCount(
-                "staging → JDBC upsert (CRM rows equal to Postgres)",
-                customers,
-                () -> {
-                    awaitSeconds(1);
-                    return scenario.crmRows();
-                });
-        double seconds = seconds(start);
+        long first =
+                awaitCount(
+                        "staging → JDBC upsert (CRM rows equal to Postgres)",
+                        customers,
+                        () -> {
+                            awaitSeconds(1);
+                            return scenario.crmRows();
+                        });
+        double perSecond = rate(records, start, first);
         String load = ProcessStats.loadAverage();
         // the limit: batched INSERT … ON CONFLICT by JDBC directly, as many rows, same keys
         double direct = directUpsert(records, customers);
@@ -664,7 +683,8 @@ public final class CdcBenchmark {
                 new Stage(
                         "staging → JDBC upsert",
                         records,
-                        records / seconds,
+                        startup(start, first),
+                        perSecond,
                         "batched INSERT … ON CONFLICT",
                         direct,
                         load));
@@ -844,21 +864,32 @@ public final class CdcBenchmark {
      * committed}; both include one transaction marker per committed transaction and partition.
      */
     private long endOffsets(Collection<String> topics, boolean committed) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        properties.put(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                committed ? "read_committed" : "read_uncommitted");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer, topics);
-            long total = 0;
-            for (long offset : consumer.endOffsets(partitions).values()) {
-                total += offset;
-            }
-            return total;
+        KafkaConsumer<byte[], byte[]> consumer = offsetsConsumer(committed);
+        long total = 0;
+        for (long offset : consumer.endOffsets(partitions(consumer, topics)).values()) {
+            total += offset;
         }
+        return total;
+    }
+
+    /**
+     * One consumer per isolation level for end offsets, kept for the run: a new consumer per poll
+     * cost the benchmark's JVM more CPU than the stage it timed at small sizes (JFR).
+     */
+    private KafkaConsumer<byte[], byte[]> offsetsConsumer(boolean committed) {
+        return offsetConsumers.computeIfAbsent(
+                committed,
+                readCommitted -> {
+                    Properties properties = new Properties();
+                    properties.put(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            stack.kafka().bootstrapServers());
+                    properties.put(
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            readCommitted ? "read_committed" : "read_uncommitted");
+                    return new KafkaConsumer<>(
+                            properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                });
     }
 
     private static List<TopicPartition> partitions(
@@ -871,10 +902,19 @@ public final class CdcBenchmark {
         return partitions;
     }
 
-    private void awaitCount(String what, long target, Count count) throws Exception {
+    /**
+     * Waits until {@code count} reaches {@code target}; returns the {@link System#nanoTime()} at
+     * which it was first seen above zero (the end of the job's start-up, to a poll), or 0 when the
+     * first count seen was already the target (start-up and work cannot be told apart).
+     */
+    private long awaitCount(String what, long target, Count count) throws Exception {
         long deadline = System.nanoTime() + STAGE_DEADLINE.toNanos();
+        long firstUnit = 0;
         long done;
         while ((done = count.get()) < target) {
+            if (firstUnit == 0 && done > 0) {
+                firstUnit = System.nanoTime();
+            }
             progress.update(what, done, target);
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException(
@@ -883,6 +923,17 @@ public final class CdcBenchmark {
             TimeUnit.MILLISECONDS.sleep(100); // polling a count, not pacing
         }
         progress.update(what, done, target);
+        return firstUnit;
+    }
+
+    /** Start-up seconds from {@code start} to {@code first}, NaN when unknown ({@code first} 0). */
+    private static double startup(long start, long first) {
+        return first == 0 ? Double.NaN : (first - start) / 1e9;
+    }
+
+    /** {@code units} per second from {@code first} (or from {@code start} when unknown) to now. */
+    private static double rate(long units, long start, long first) {
+        return units / seconds(first == 0 ? start : first);
     }
 
     /** A count that may need the network or the database. */
@@ -911,15 +962,18 @@ public final class CdcBenchmark {
                 ProcessStats.loadAverage());
         out.println();
         out.println(
-                "| stage | units | ours (/s) | physical limit | limit (/s) | ours / limit |"
-                        + " load average |");
-        out.println("|---|---:|---:|---|---:|---:|---|");
+                "| stage | units | job start-up s | ours (/s) | physical limit | limit (/s) |"
+                        + " ours / limit | load average |");
+        out.println("|---|---:|---:|---:|---|---:|---:|---|");
         for (Stage stage : report.stages()) {
             out.printf(
                     Locale.ROOT,
-                    "| %s | %,d | %,.0f | %s | %,.0f | %.3f | %s |%n",
+                    "| %s | %,d | %s | %,.0f | %s | %,.0f | %.3f | %s |%n",
                     stage.name(),
                     stage.units(),
+                    Double.isNaN(stage.startupSeconds())
+                            ? "n/a (included)"
+                            : String.format(Locale.ROOT, "%.1f", stage.startupSeconds()),
                     stage.oursPerSecond(),
                     stage.limitName(),
                     stage.limitPerSecond(),

@@ -49,7 +49,7 @@ class CdcBenchmarkITCase {
         assertThat(step.cpuSecondsPerMillion()).isPositive();
         assertThat(table)
                 .contains(
-                        "| stage | units | ours (/s) | physical limit |",
+                        "| stage | units | job start-up s | ours (/s) | physical limit |",
                         "snapshot (ingest job → staging)",
                         "stream drain (WAL → staging)",
                         "staging → Iceberg upsert",
