@@ -6,9 +6,9 @@ import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.gate.AuditLog;
 import dev.sluice.harness.Await;
 import dev.sluice.harness.EmbeddedStack;
+import dev.sluice.harness.LoadGenerator;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +16,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.util.TimeUtils;
@@ -76,7 +73,7 @@ public final class PaymentsDemo {
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
     private static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(90);
-    private static final Duration TRAFFIC_STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_CHECK_EVERY = Duration.ofMillis(100);
 
     private final Settings settings;
     private final PrintStream out;
@@ -245,43 +242,26 @@ public final class PaymentsDemo {
     private void driveTraffic(
             PaymentsScenario scenario, EmbeddedStack stack, StagingTopicCounter staging)
             throws Exception {
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        long deadline = System.nanoTime() + settings.duration().toNanos();
-        Thread writer =
-                new Thread(
-                        () -> {
-                            long interval =
-                                    TimeUnit.SECONDS.toNanos(1) / settings.transactionsPerSecond();
-                            long next = System.nanoTime();
-                            try (Connection connection = scenario.connect()) {
-                                while (writing.get()
-                                        && !stopRequested.get()
-                                        && System.nanoTime() < deadline) {
-                                    scenario.traffic().step(connection);
-                                    next += interval;
-                                    long wait = next - System.nanoTime();
-                                    if (wait > 0) {
-                                        TimeUnit.NANOSECONDS.sleep(
-                                                wait); // pacing the load, not a test
-                                    }
-                                }
-                            } catch (Exception e) {
-                                failure.set(e);
-                            } finally {
-                                done.countDown();
-                            }
-                        },
-                        "demo-traffic");
-        // never keeps the JVM alive, should it hang in a database call
-        writer.setDaemon(true);
-        writer.start();
-        try {
+        int connections = connectionsFor(settings.transactionsPerSecond());
+        List<PaymentsTraffic> lanes = scenario.traffic().lanes(connections);
+        LoadGenerator.Result result;
+        try (LoadGenerator load =
+                LoadGenerator.start(
+                        new LoadGenerator.Settings(
+                                connections, settings.transactionsPerSecond(), settings.duration()),
+                        scenario::connect,
+                        lane -> lanes.get(lane)::step)) {
             long lastChanges = scenario.traffic().rowChanges();
             long lastTick = System.nanoTime();
-            while (!done.await(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+            while (!load.await(STOP_CHECK_EVERY)) {
+                if (stopRequested.get()) {
+                    load.stop();
+                    continue;
+                }
                 long now = System.nanoTime();
+                if (now - lastTick < REPORT_EVERY.toNanos()) {
+                    continue;
+                }
                 long changes = scenario.traffic().rowChanges();
                 out.printf(
                         "%n%s  %,d row changes committed (%.0f/s)%n",
@@ -290,16 +270,25 @@ public final class PaymentsDemo {
                         (changes - lastChanges) / ((now - lastTick) / 1e9));
                 lastChanges = changes;
                 lastTick = now;
-                report(scenario, stack, staging, null);
+                try {
+                    report(scenario, stack, staging, null);
+                } catch (Exception e) {
+                    // no transaction is written once this throws
+                    load.stop();
+                    throw e;
+                }
             }
-        } finally {
-            // also when reporting failed: no transaction is written once this returns
-            writing.set(false);
-            writer.join(TRAFFIC_STOP_TIMEOUT.toMillis());
+            result = load.result();
         }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        out.printf("%nTraffic: %s%n", result.describe());
+    }
+
+    /**
+     * Connections for a rate of transactions per second: one takes about 1,000 of the demo's small
+     * transactions per second on the 2-core build machine, so one per 400 leaves headroom.
+     */
+    static int connectionsFor(int transactionsPerSecond) {
+        return Math.min(16, Math.max(1, (transactionsPerSecond + 399) / 400));
     }
 
     /**

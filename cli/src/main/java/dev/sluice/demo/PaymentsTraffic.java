@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +20,10 @@ import java.util.regex.Pattern;
  * Drives realistic traffic against the sample payments database: new customers with cards,
  * payments, status updates (several per row), card replacements and deletes, including deletes of
  * rows inserted moments before. Deterministic for a seed; counts every row change it commits.
+ *
+ * <p>{@link #lanes(int)} splits the traffic for several connections: each lane owns a share of the
+ * rows (and the rows it inserts), so lanes never wait on each other's locks; all lanes count into
+ * the counters of the traffic they were split from.
  */
 public final class PaymentsTraffic {
 
@@ -54,29 +60,70 @@ public final class PaymentsTraffic {
     private final List<Long> customers = new ArrayList<>();
     private final List<Long> cards = new ArrayList<>();
     private final List<Long> payments = new ArrayList<>();
-    private final Map<String, Long> rowChangesByTable = new TreeMap<>();
-    private long rowChanges;
+    private final Map<String, AtomicLong> rowChangesByTable;
+    private final AtomicLong rowChanges;
+    // the changes of the transaction in progress, counted once it commits
+    private final Map<String, Long> pending = new TreeMap<>();
+    private final long seed;
 
     public PaymentsTraffic(long seed) {
+        this(seed, new ConcurrentSkipListMap<>(), new AtomicLong());
+    }
+
+    private PaymentsTraffic(
+            long seed, Map<String, AtomicLong> rowChangesByTable, AtomicLong rowChanges) {
+        this.seed = seed;
         this.random = new Random(seed);
+        this.rowChangesByTable = rowChangesByTable;
+        this.rowChanges = rowChanges;
     }
 
     /** Row changes committed so far (each insert, update or delete of one row counts once). */
     public long rowChanges() {
-        return rowChanges;
+        return rowChanges.get();
     }
 
     /**
      * Row changes committed so far per table ({@code customers}, {@code cards}, {@code payments}).
      */
     public Map<String, Long> rowChangesByTable() {
-        return Map.copyOf(rowChangesByTable);
+        Map<String, Long> copy = new TreeMap<>();
+        rowChangesByTable.forEach((table, count) -> copy.put(table, count.get()));
+        return Map.copyOf(copy);
+    }
+
+    /**
+     * Splits the rows known so far into {@code count} lanes, one per connection, each with its own
+     * random sequence (deterministic for the seed) and its own share of the rows; they count into
+     * this traffic's counters. Do not call {@link #step} on this traffic while its lanes run.
+     */
+    public List<PaymentsTraffic> lanes(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("lanes: count must be at least 1, was " + count);
+        }
+        List<PaymentsTraffic> lanes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            PaymentsTraffic lane =
+                    new PaymentsTraffic(seed * 31 + i + 1, rowChangesByTable, rowChanges);
+            share(customers, lane.customers, i, count);
+            share(cards, lane.cards, i, count);
+            share(payments, lane.payments, i, count);
+            lanes.add(lane);
+        }
+        return lanes;
+    }
+
+    private static void share(List<Long> all, List<Long> lane, int index, int count) {
+        for (int i = index; i < all.size(); i += count) {
+            lane.add(all.get(i));
+        }
     }
 
     /** Inserts the initial rows: customers, one or two cards each, a few payments per card. */
-    public void seed(Connection connection, int customerCount) throws SQLException {
+    public int seed(Connection connection, int customerCount) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        pending.clear();
         try {
             for (int i = 0; i < customerCount; i++) {
                 long customer = insertCustomer(connection);
@@ -88,7 +135,9 @@ public final class PaymentsTraffic {
                 }
             }
             connection.commit();
+            return publishPending();
         } finally {
+            pending.clear();
             connection.setAutoCommit(autoCommit);
         }
     }
@@ -100,27 +149,41 @@ public final class PaymentsTraffic {
     public int step(Connection connection) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        long before = rowChanges;
-        Map<String, Long> byTableBefore = new TreeMap<>(rowChangesByTable);
+        pending.clear();
         try {
             int operations = 1 + random.nextInt(4);
             for (int i = 0; i < operations; i++) {
                 operation(connection);
             }
             connection.commit();
+            return publishPending();
         } catch (SQLException e) {
             connection.rollback();
-            rowChanges = before;
-            rowChangesByTable.clear();
-            rowChangesByTable.putAll(byTableBefore);
             throw e;
         } finally {
+            pending.clear();
             connection.setAutoCommit(autoCommit);
         }
-        return (int) (rowChanges - before);
+    }
+
+    private int publishPending() {
+        int total = 0;
+        for (Map.Entry<String, Long> table : pending.entrySet()) {
+            rowChangesByTable
+                    .computeIfAbsent(table.getKey(), name -> new AtomicLong())
+                    .addAndGet(table.getValue());
+            total += table.getValue();
+        }
+        rowChanges.addAndGet(total);
+        return total;
     }
 
     private void operation(Connection connection) throws SQLException {
+        if (cards.isEmpty()) {
+            // a lane that got no card of the seed starts with a new customer and card
+            insertCard(connection, insertCustomer(connection));
+            return;
+        }
         int dice = random.nextInt(100);
         if (dice < 35 || payments.isEmpty()) {
             insertPayment(connection, pick(cards));
@@ -248,8 +311,7 @@ public final class PaymentsTraffic {
         if (!table.find()) {
             throw new IllegalStateException("No table in " + sql);
         }
-        rowChanges += rows;
-        rowChangesByTable.merge(table.group(1), (long) rows, Long::sum);
+        pending.merge(table.group(1), (long) rows, Long::sum);
     }
 
     private static void bind(PreparedStatement statement, Object... values) throws SQLException {
