@@ -89,22 +89,26 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
     @Override
     public synchronized WrappedKey createIfAbsent(
             String subject, String subjectId, WrappedKey candidate) {
-        execute(
-                c -> {
-                    try (PreparedStatement s =
-                            c.prepareStatement(
-                                    "INSERT INTO "
-                                            + table
-                                            + " (key_id, subject, subject_id, wrapped_key)"
-                                            + " VALUES (?, ?, ?, ?) ON CONFLICT (subject,"
-                                            + " subject_id) DO NOTHING")) {
-                        s.setString(1, candidate.keyId());
-                        s.setString(2, subject);
-                        s.setString(3, subjectId);
-                        s.setBytes(4, candidate.wrapped());
-                        return s.executeUpdate();
-                    }
-                });
+        int inserted =
+                execute(
+                        c -> {
+                            try (PreparedStatement s =
+                                    c.prepareStatement(
+                                            "INSERT INTO "
+                                                    + table
+                                                    + " (key_id, subject, subject_id, wrapped_key)"
+                                                    + " VALUES (?, ?, ?, ?) ON CONFLICT (subject,"
+                                                    + " subject_id) DO NOTHING")) {
+                                s.setString(1, candidate.keyId());
+                                s.setString(2, subject);
+                                s.setString(3, subjectId);
+                                s.setBytes(4, candidate.wrapped());
+                                return s.executeUpdate();
+                            }
+                        });
+        if (inserted == 1) {
+            return candidate; // one round trip for a new subject
+        }
         return find(subject, subjectId)
                 .orElseThrow(
                         () ->

@@ -37,7 +37,9 @@ public final class SubjectKeys implements AutoCloseable {
     private final SubjectKeyStore store;
     private final SecretKey master;
     private final String masterKeyEnv;
-    private final SecureRandom random = new SecureRandom();
+    private final SecureRandom random = newRandom();
+    // Cipher.getInstance looks the provider up each time: one instance per thread, re-initialised
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(SubjectKeys::newGcm);
     private final ConcurrentHashMap<String, Cached> bySubject = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Cached> byId = new ConcurrentHashMap<>();
     private final long ttlNanos;
@@ -68,7 +70,7 @@ public final class SubjectKeys implements AutoCloseable {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad(key.keyId(), column));
             byte[] sealed = cipher.doFinal(plaintext);
@@ -104,7 +106,7 @@ public final class SubjectKeys implements AutoCloseable {
         }
         try {
             byte[] sealed = Base64.getDecoder().decode(token.substring(colon + 1));
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(
                     Cipher.DECRYPT_MODE,
                     key.key(),
@@ -222,6 +224,23 @@ public final class SubjectKeys implements AutoCloseable {
                             + ": it was wrapped by another master key (restore the master key"
                             + " that goes with this key table).",
                     e);
+        }
+    }
+
+    /** A DRBG (NIST SP 800-90A, pure Java): no lock on /dev/urandom per nonce. */
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    private static Cipher newGcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         }
     }
 
