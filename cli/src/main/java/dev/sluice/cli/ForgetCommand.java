@@ -187,6 +187,44 @@ final class ForgetCommand implements Callable<Integer> {
     String masterKeyEnv = MasterKey.DEFAULT_ENV;
 
     @Option(
+            names = "--staging-key-store-url",
+            paramLabel = "URL",
+            description =
+                    "JDBC URL of the staging key store (the ingest's"
+                            + " staging.encryption.key-store.url): forget then destroys the"
+                            + " subject's data keys (step shred) and reads staging decrypted.")
+    String stagingKeyStoreUrl;
+
+    @Option(
+            names = "--staging-key-store-user",
+            paramLabel = "USER",
+            description = "Key store database user (default: ${DEFAULT-VALUE}).")
+    String stagingKeyStoreUser = "postgres";
+
+    @Option(
+            names = "--staging-key-store-password-env",
+            paramLabel = "NAME",
+            description =
+                    "Environment variable holding the key store password (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String stagingKeyStorePasswordEnv =
+            dev.sluice.stagingkeys.KeyStoreSettings.DEFAULT_PASSWORD_ENV;
+
+    @Option(
+            names = "--staging-key-store-table",
+            paramLabel = "TABLE",
+            description = "The key table (default: ${DEFAULT-VALUE}).")
+    String stagingKeyStoreTable = dev.sluice.stagingkeys.KeyStoreSettings.DEFAULT_TABLE;
+
+    @Option(
+            names = "--staging-master-key-env",
+            paramLabel = "NAME",
+            description =
+                    "Environment variable holding the staging master key (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String stagingMasterKeyEnv = dev.sluice.stagingkeys.KeyStoreSettings.DEFAULT_MASTER_KEY_ENV;
+
+    @Option(
             names = "--audit-log",
             paramLabel = "FILE",
             description =
@@ -232,16 +270,22 @@ final class ForgetCommand implements Callable<Integer> {
         }
         KeyProvider keys = keys();
         WarehouseCatalog warehouseCatalog = warehouseCatalog();
+        dev.sluice.stagingkeys.SubjectKeys stagingKeys = stagingKeys();
+        java.util.function.Function<String, StagingTopic> stagingTopic =
+                dataset -> {
+                    Map<String, String> o = plan.sourceOptions(dataset);
+                    if (o == null) {
+                        return null;
+                    }
+                    StagingTopic t = StagingTopic.of(o);
+                    return stagingKeys == null
+                            ? t
+                            : t.decrypting(
+                                    new dev.sluice.stagingkeys.StagingDecryptor(stagingKeys));
+                };
         SubjectValues values;
         try {
-            values =
-                    SubjectValues.resolve(
-                            plan,
-                            all,
-                            dataset -> {
-                                Map<String, String> o = plan.sourceOptions(dataset);
-                                return o == null ? null : StagingTopic.of(o);
-                            });
+            values = SubjectValues.resolve(plan, all, stagingTopic);
         } catch (RuntimeException e) {
             throw new UserError(
                     "Cannot read staging to look up the subject's identifying values: "
@@ -252,7 +296,7 @@ final class ForgetCommand implements Callable<Integer> {
         }
         try {
             if (verify) {
-                return verify(out, plan, values, warehouseCatalog, keys);
+                return verify(out, plan, values, warehouseCatalog, keys, stagingTopic);
             }
             ErasureRun.Options options =
                     new ErasureRun.Options(
@@ -279,6 +323,9 @@ final class ForgetCommand implements Callable<Integer> {
                 String password = lockPasswordEnv == null ? null : System.getenv(lockPasswordEnv);
                 ErasureState state = new ErasureState(lockUrl, lockUser, password);
                 ErasureRun run = new ErasureRun(plan, warehouseCatalog, lock, state, options);
+                if (stagingKeys != null) {
+                    run.shredding(stagingKeys);
+                }
                 if (failAfter != null) {
                     run.afterStep(
                             (dataset, step) -> {
@@ -307,7 +354,8 @@ final class ForgetCommand implements Callable<Integer> {
             ErasurePlan plan,
             SubjectValues values,
             WarehouseCatalog warehouseCatalog,
-            KeyProvider keys)
+            KeyProvider keys,
+            java.util.function.Function<String, StagingTopic> stagingTopic)
             throws Exception {
         List<ErasureVerifier.Hit> hits =
                 ErasureVerifier.verify(
@@ -315,8 +363,7 @@ final class ForgetCommand implements Callable<Integer> {
                         values,
                         warehouseCatalog,
                         keys,
-                        dataset ->
-                                rows -> StagingTopic.of(plan.sourceOptions(dataset)).replay(rows));
+                        dataset -> rows -> stagingTopic.apply(dataset).replay(rows));
         long total = hits.stream().mapToLong(ErasureVerifier.Hit::hits).sum();
         if (format.equals("json")) {
             ObjectNode root = JSON.createObjectNode();
@@ -523,5 +570,26 @@ final class ForgetCommand implements Callable<Integer> {
             return List.of(PolicySources.DEFAULT_FOLDER);
         }
         return List.of(PolicySources.CLASSPATH_PREFIX + PolicySources.DEFAULT_FOLDER);
+    }
+
+    /** The staging key store when --staging-key-store-url is given (checked now), else null. */
+    private dev.sluice.stagingkeys.SubjectKeys stagingKeys() {
+        if (stagingKeyStoreUrl == null) {
+            return null;
+        }
+        try {
+            return new dev.sluice.stagingkeys.KeyStoreSettings(
+                            stagingKeyStoreUrl,
+                            stagingKeyStoreUser,
+                            stagingKeyStorePasswordEnv,
+                            stagingKeyStoreTable,
+                            stagingMasterKeyEnv)
+                    .open();
+        } catch (dev.sluice.stagingkeys.KeyStoreException e) {
+            throw new UserError(
+                    e.getMessage() + " (--staging-key-store-url). Nothing was deleted.",
+                    ExitCodes.UNAVAILABLE,
+                    e);
+        }
     }
 }

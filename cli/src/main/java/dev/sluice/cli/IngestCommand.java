@@ -92,7 +92,9 @@ final class IngestCommand implements Callable<Integer> {
             names = "--policy",
             paramLabel = "FILE|DIR",
             description =
-                    "Policy whose retention: entries set the staging topics' retention.ms,"
+                    "Policy whose retention: entries set the staging topics' retention.ms (and whose"
+                            + " subjects: and classifications: name the encrypted columns when"
+                            + " staging.encryption.key-store.url is set),"
                             + " repeatable (default: sql/policy when it exists).")
     List<String> policy = new ArrayList<>();
 
@@ -471,11 +473,29 @@ final class IngestCommand implements Callable<Integer> {
         try {
             IngestConfig config = IngestConfig.from(Configuration.fromMap(options));
             String retention = topicRetention(config);
-            if (retention.isEmpty() || options.containsKey(IngestOptions.TOPIC_RETENTION.key())) {
-                return config;
+            boolean changed = false;
+            if (!retention.isEmpty() && !options.containsKey(IngestOptions.TOPIC_RETENTION.key())) {
+                options.put(IngestOptions.TOPIC_RETENTION.key(), retention);
+                changed = true;
             }
-            options.put(IngestOptions.TOPIC_RETENTION.key(), retention);
-            return IngestConfig.from(Configuration.fromMap(options));
+            // crypto-shredding: on once a key store is named; the columns come from the policy
+            if (options.containsKey(IngestOptions.ENCRYPTION_KEY_STORE_URL.key())
+                    && !options.containsKey(IngestOptions.ENCRYPTION_COLUMNS.key())) {
+                String encrypted = encryptedColumns(config);
+                if (encrypted.isEmpty()) {
+                    throw new UserError(
+                            "Option "
+                                    + IngestOptions.ENCRYPTION_KEY_STORE_URL.key()
+                                    + " is set but the policy names no subject column with"
+                                    + " classified columns in the captured tables: add subjects:"
+                                    + " and classifications: for them, or set "
+                                    + IngestOptions.ENCRYPTION_COLUMNS.key()
+                                    + " yourself.");
+                }
+                options.put(IngestOptions.ENCRYPTION_COLUMNS.key(), encrypted);
+                changed = true;
+            }
+            return changed ? IngestConfig.from(Configuration.fromMap(options)) : config;
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -534,5 +554,72 @@ final class IngestCommand implements Callable<Integer> {
         }
         names.add(topic);
         return names;
+    }
+
+    /**
+     * {@code staging.encryption.columns} from the policy: per captured table whose dataset holds a
+     * column of a subject (its key, else the first {@code also} column there), that column and the
+     * dataset's classified columns (minus that one). Empty without a policy or such tables.
+     */
+    String encryptedColumns(IngestConfig config) {
+        Policy loaded = loadedPolicy();
+        if (loaded == null) {
+            return "";
+        }
+        List<String> entries = new ArrayList<>();
+        for (Map.Entry<dev.sluice.ingest.SourceTable, String> staged :
+                config.stagingTopics().entrySet()) {
+            List<String> names = namesOf(staged.getValue(), loaded);
+            subjects:
+            for (Map.Entry<String, java.util.Set<String>> subject : loaded.subjects().entrySet()) {
+                for (String datasetColumn : subject.getValue()) {
+                    int dot = datasetColumn.lastIndexOf('.');
+                    String dataset = datasetColumn.substring(0, dot);
+                    if (!names.contains(dataset)) {
+                        continue;
+                    }
+                    String subjectColumn = datasetColumn.substring(dot + 1);
+                    java.util.Set<String> classified = new java.util.TreeSet<>();
+                    loaded.classifications()
+                            .forEach(
+                                    (column, classes) -> {
+                                        if (!classes.isEmpty()
+                                                && column.startsWith(dataset + ".")
+                                                && column.indexOf('.', dataset.length() + 1) < 0) {
+                                            classified.add(column.substring(dataset.length() + 1));
+                                        }
+                                    });
+                    classified.remove(subjectColumn);
+                    if (!classified.isEmpty()) {
+                        entries.add(
+                                staged.getKey().qualifiedName()
+                                        + ":"
+                                        + subject.getKey()
+                                        + ":"
+                                        + subjectColumn
+                                        + ":"
+                                        + String.join(",", classified));
+                        break subjects; // one subject keys a table's rows
+                    }
+                    break; // the first column of the subject in this dataset keys it
+                }
+            }
+        }
+        return String.join(";", entries);
+    }
+
+    private Policy loadedPolicy() {
+        List<String> specs = policy;
+        if (specs.isEmpty()) {
+            if (!Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))) {
+                return null;
+            }
+            specs = List.of(PolicySources.DEFAULT_FOLDER);
+        }
+        try {
+            return PolicySources.compose(specs);
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 }

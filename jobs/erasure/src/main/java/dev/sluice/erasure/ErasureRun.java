@@ -81,6 +81,7 @@ public final class ErasureRun {
     private final Options options;
     private final AuditLog audit;
     private BiConsumer<String, String> afterStep = (target, step) -> {};
+    private dev.sluice.stagingkeys.SubjectKeys stagingKeys;
 
     public ErasureRun(
             ErasurePlan plan,
@@ -94,6 +95,15 @@ public final class ErasureRun {
         this.state = state;
         this.options = options;
         this.audit = new AuditLog(options.auditFile(), null);
+    }
+
+    /**
+     * Adds the step "shred" (after every dataset's erase): destroys the subject's data keys in the
+     * staging key store (crypto-shredding of staging topics). Off when never called.
+     */
+    public ErasureRun shredding(dev.sluice.stagingkeys.SubjectKeys keys) {
+        this.stagingKeys = keys;
+        return this;
     }
 
     /** Called after each step is recorded (tests stop a run there, as a crash would). */
@@ -189,6 +199,46 @@ public final class ErasureRun {
                                 : jdbc(requestId, pass, t, e.getValue()));
             } catch (Exception ex) {
                 ObjectNode failed = record(requestId, pass, t.dataset(), "failed");
+                failed.put("outcome", "failed");
+                failed.put(
+                        "detail",
+                        ex.getClass().getSimpleName()
+                                + ": "
+                                + ex.getMessage()
+                                + " (the request stopped here; run forget again to continue)");
+                audit.appendRecord(failed);
+                throw ex;
+            }
+        }
+        if (stagingKeys != null) {
+            // last: the staging replay that finds the subject's values must still decrypt them
+            try {
+                StagingShred.Result r =
+                        StagingShred.run(
+                                state,
+                                stagingKeys,
+                                requestId,
+                                pass,
+                                plan.subject().name(),
+                                ids,
+                                action -> record(requestId, pass, null, action),
+                                audit::appendRecord);
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("keysDestroyed", r.destroyed());
+                detail.put("keysAbsent", r.absent());
+                if (r.resumed()) {
+                    detail.put("resumed", true);
+                }
+                results.add(
+                        new DatasetResult(
+                                StagingShred.TARGET,
+                                "staging-keys",
+                                stagingKeys.store().describe(),
+                                0,
+                                detail));
+                afterStep.accept(StagingShred.TARGET, "shred");
+            } catch (Exception ex) {
+                ObjectNode failed = record(requestId, pass, StagingShred.TARGET, "failed");
                 failed.put("outcome", "failed");
                 failed.put(
                         "detail",

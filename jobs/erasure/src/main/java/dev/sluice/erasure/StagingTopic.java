@@ -27,10 +27,27 @@ public final class StagingTopic {
 
     private final String bootstrapServers;
     private final String topic;
+    private final dev.sluice.stagingkeys.StagingDecryptor decryptor;
 
     public StagingTopic(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, null);
+    }
+
+    private StagingTopic(
+            String bootstrapServers,
+            String topic,
+            dev.sluice.stagingkeys.StagingDecryptor decryptor) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
+        this.decryptor = decryptor;
+    }
+
+    /**
+     * The same topic read through the staging decryption: encrypted columns as their values, or
+     * NULL plus {@code "_shredded": true} where the subject's key was destroyed.
+     */
+    public StagingTopic decrypting(dev.sluice.stagingkeys.StagingDecryptor decryptor) {
+        return new StagingTopic(bootstrapServers, topic, decryptor);
     }
 
     /**
@@ -63,6 +80,10 @@ public final class StagingTopic {
                         for (String side : List.of("before", "after")) {
                             JsonNode row = event.path(side);
                             if (row.isObject()) {
+                                if (decryptor != null) {
+                                    decryptor.decryptRow(
+                                            (com.fasterxml.jackson.databind.node.ObjectNode) row);
+                                }
                                 rows.accept(row);
                             }
                         }

@@ -17,6 +17,7 @@ public final class IngestConfig {
     private final List<SourceTable> tables;
     private final String password;
     private DeadLetterKeys deadLetterKeys = DeadLetterKeys.omitted();
+    private StagingEncryption encryption;
 
     private IngestConfig(Configuration options, List<SourceTable> tables, String password) {
         this.options = options;
@@ -73,6 +74,21 @@ public final class IngestConfig {
                         options.get(IngestOptions.DEAD_LETTER_KEY),
                         options.get(IngestOptions.DEAD_LETTER_KEY_SECRET_ENV),
                         environment);
+        List<String> encrypted = options.get(IngestOptions.ENCRYPTION_COLUMNS);
+        if (encrypted != null && !encrypted.isEmpty()) {
+            var rules = StagingEncryption.parse(encrypted, tables);
+            if (!rules.isEmpty()) {
+                var settings =
+                        new dev.sluice.stagingkeys.KeyStoreSettings(
+                                options.get(IngestOptions.ENCRYPTION_KEY_STORE_URL),
+                                options.get(IngestOptions.ENCRYPTION_KEY_STORE_USERNAME),
+                                options.get(IngestOptions.ENCRYPTION_KEY_STORE_PASSWORD_ENV),
+                                options.get(IngestOptions.ENCRYPTION_KEY_STORE_TABLE),
+                                options.get(IngestOptions.ENCRYPTION_MASTER_KEY_ENV));
+                settings.masterKey(environment); // missing store URL or master key: fail now
+                config.encryption = new StagingEncryption(rules, settings);
+            }
+        }
         Map<String, String> retention = options.get(IngestOptions.TOPIC_RETENTION);
         if (retention != null) {
             retention.keySet().forEach(config::retentionMs); // rejects a bad value now
@@ -217,6 +233,11 @@ public final class IngestConfig {
                             + topic
                             + ":2592000000.");
         }
+    }
+
+    /** Encryption of classified staging columns, or null when off. */
+    StagingEncryption encryption() {
+        return encryption;
     }
 
     /** What dead-letter records show of primary keys (holds the secret: never print it). */

@@ -87,10 +87,11 @@ public final class IngestJob {
                         .debeziumProperties(debezium)
                         .deserializer(
                                 new StagingRecordDeserializer(
-                                        config.topicPrefix(),
-                                        config.database(),
-                                        config.deadLetterTopic(),
-                                        config.deadLetterKeys()))
+                                                config.topicPrefix(),
+                                                config.database(),
+                                                config.deadLetterTopic(),
+                                                config.deadLetterKeys())
+                                        .encrypting(config.encryption()))
                         .build();
 
         Properties producer = new Properties();

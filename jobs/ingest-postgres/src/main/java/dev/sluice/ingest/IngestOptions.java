@@ -170,5 +170,53 @@ public final class IngestOptions {
                             "Name of the environment variable holding the secret that"
                                     + " pseudonymizes dead-letter keys (never an argument).");
 
+    public static final ConfigOption<List<String>> ENCRYPTION_COLUMNS =
+            ConfigOptions.key("staging.encryption.columns")
+                    .stringType()
+                    .asList()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Crypto-shredding (off when unset): per table,"
+                                    + " schema.table:subject:subject_column:col1,col2, separated by"
+                                    + " ';'. The listed columns are encrypted in staging under a"
+                                    + " data key of the subject named by subject_column; forget"
+                                    + " destroys that key. sluice ingest sets it from the policy's"
+                                    + " subjects: and classifications:.");
+
+    public static final ConfigOption<String> ENCRYPTION_KEY_STORE_URL =
+            ConfigOptions.key("staging.encryption.key-store.url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "JDBC URL of the PostgreSQL database holding the key table; required"
+                                    + " with staging.encryption.columns.");
+
+    public static final ConfigOption<String> ENCRYPTION_KEY_STORE_USERNAME =
+            ConfigOptions.key("staging.encryption.key-store.username")
+                    .stringType()
+                    .defaultValue("postgres")
+                    .withDescription("User of the key store database.");
+
+    public static final ConfigOption<String> ENCRYPTION_KEY_STORE_PASSWORD_ENV =
+            ConfigOptions.key("staging.encryption.key-store.password-env")
+                    .stringType()
+                    .defaultValue(dev.sluice.stagingkeys.KeyStoreSettings.DEFAULT_PASSWORD_ENV)
+                    .withDescription(
+                            "Name of the environment variable holding the key store password.");
+
+    public static final ConfigOption<String> ENCRYPTION_KEY_STORE_TABLE =
+            ConfigOptions.key("staging.encryption.key-store.table")
+                    .stringType()
+                    .defaultValue(dev.sluice.stagingkeys.KeyStoreSettings.DEFAULT_TABLE)
+                    .withDescription("The key table (created when missing).");
+
+    public static final ConfigOption<String> ENCRYPTION_MASTER_KEY_ENV =
+            ConfigOptions.key("staging.encryption.master-key-env")
+                    .stringType()
+                    .defaultValue(dev.sluice.stagingkeys.KeyStoreSettings.DEFAULT_MASTER_KEY_ENV)
+                    .withDescription(
+                            "Name of the environment variable holding the master key (32 bytes,"
+                                    + " base64) that wraps the data keys; never an argument.");
+
     private IngestOptions() {}
 }

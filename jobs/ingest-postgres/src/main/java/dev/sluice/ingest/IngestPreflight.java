@@ -49,6 +49,18 @@ public final class IngestPreflight {
      */
     public static List<String> prepare(IngestConfig config) {
         List<String> warnings = new ArrayList<>();
+        if (config.encryption() != null) {
+            try {
+                config.encryption().check(System.getenv());
+            } catch (dev.sluice.stagingkeys.KeyStoreException e) {
+                throw new IngestSetupException(
+                        "Staging encryption ("
+                                + IngestOptions.ENCRYPTION_COLUMNS.key()
+                                + ") cannot start: "
+                                + e.getMessage(),
+                        e);
+            }
+        }
         try (Connection connection = connect(config)) {
             checkLogicalReplication(connection);
             List<String> problems = new ArrayList<>();

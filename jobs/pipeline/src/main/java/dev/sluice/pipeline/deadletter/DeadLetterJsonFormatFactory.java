@@ -1,5 +1,6 @@
 package dev.sluice.pipeline.deadletter;
 
+import dev.sluice.stagingkeys.KeyStoreSettings;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ import org.apache.flink.table.types.DataType;
  * JSON, not a change envelope, a value of the wrong type, an invalid timestamp) or one larger than
  * {@code max-row-bytes} goes to the dead-letter topic with the reason and is skipped; the pipeline
  * keeps running. Flink's own {@code debezium-json.ignore-parse-errors} would skip it silently.
+ *
+ * <p>With {@code encryption.key-store.url} set it also decrypts crypto-shredded staging columns
+ * ({@link StagingDecryptionOptions}): a column whose subject's key was destroyed reads NULL, and a
+ * {@code _shredded BOOLEAN} column, when the table declares one, reads true on such rows.
  *
  * <pre>{@code
  * 'format' = 'sluice-debezium-json',
@@ -54,6 +59,7 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
         options.add(DeadLetterOptions.KEY);
         options.add(DeadLetterOptions.KEY_SECRET_ENV);
         options.add(DeadLetterOptions.MAX_ROW_BYTES);
+        options.addAll(StagingDecryptionOptions.ALL);
         return options;
     }
 
@@ -73,7 +79,11 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
                         .map(key -> key.getColumns())
                         .orElse(List.of());
         return new Decoding(
-                inner, sender, keyColumns, formatOptions.get(DeadLetterOptions.MAX_ROW_BYTES));
+                inner,
+                sender,
+                keyColumns,
+                formatOptions.get(DeadLetterOptions.MAX_ROW_BYTES),
+                StagingDecryptionOptions.settings(formatOptions));
     }
 
     private static final class Decoding
@@ -82,16 +92,19 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
         private final DeadLetterSender sender;
         private final List<String> keyColumns;
         private final int maxRowBytes;
+        private final KeyStoreSettings decryption;
 
         Decoding(
                 DecodingFormat<DeserializationSchema<RowData>> inner,
                 DeadLetterSender sender,
                 List<String> keyColumns,
-                int maxRowBytes) {
+                int maxRowBytes,
+                KeyStoreSettings decryption) {
             this.inner = inner;
             this.sender = sender;
             this.keyColumns = keyColumns;
             this.maxRowBytes = maxRowBytes;
+            this.decryption = decryption;
         }
 
         @Override
@@ -112,7 +125,11 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
                                             projectable)
                                     .createRuntimeDecoder(context, physicalDataType, projections)
                             : inner.createRuntimeDecoder(context, physicalDataType);
-            return new DeadLetteringDeserializer(decoder, sender, keyColumns, maxRowBytes);
+            DeserializationSchema<RowData> guarded =
+                    new DeadLetteringDeserializer(decoder, sender, keyColumns, maxRowBytes);
+            // decryption outside the dead-letter guard: a key store failure fails the job (and
+            // Flink restarts it) instead of sending every record to dead letter
+            return decryption == null ? guarded : new DecryptingDeserializer(guarded, decryption);
         }
 
         @Override

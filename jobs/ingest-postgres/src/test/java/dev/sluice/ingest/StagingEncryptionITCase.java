@@ -1,0 +1,213 @@
+package dev.sluice.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.harness.AwaitWhileRunning;
+import dev.sluice.harness.KafkaBroker;
+import dev.sluice.harness.KafkaExtension;
+import dev.sluice.harness.PostgresExtension;
+import dev.sluice.harness.PostgresServer;
+import dev.sluice.stagingkeys.KeyStoreSettings;
+import dev.sluice.stagingkeys.StagingDecryptor;
+import dev.sluice.stagingkeys.SubjectKeys;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Crypto-shredding of staging on real PostgreSQL and Kafka: classified columns never reach the
+ * topic in clear, decrypt through the key store, and once a subject's key is destroyed every replay
+ * from the earliest offset gives NULL plus {@code _shredded} for that subject only. A missing
+ * master key or key store stops the job before it starts, naming what is missing.
+ */
+class StagingEncryptionITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+
+    private static final Duration DEADLINE = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENCRYPTED =
+            "public.customers:customer:id:email,full_name;public.cards:customer:customer_id:pan";
+
+    @Test
+    void classifiedColumnsAreEncryptedDecryptedAndShreddedPerSubject() throws Exception {
+        PostgresServer postgres = POSTGRES.server();
+        postgres.createDatabase("shop");
+        postgres.createDatabase("keys");
+        try (Connection c = postgres.connect("shop");
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE customers (id bigint PRIMARY KEY, email text, full_name text,"
+                            + " country text)");
+            s.execute("ALTER TABLE customers REPLICA IDENTITY FULL");
+            s.execute(
+                    "CREATE TABLE cards (id bigint PRIMARY KEY, customer_id bigint, pan text,"
+                            + " brand text)");
+            s.execute("ALTER TABLE cards REPLICA IDENTITY FULL");
+            s.execute(
+                    "INSERT INTO customers VALUES (1, 'alice@example.com', 'Alice Adams', 'NL'),"
+                            + " (2, 'bob@example.com', 'Bob Brown', 'DE'),"
+                            + " (3, NULL, 'Carol Null', 'FR')");
+            s.execute(
+                    "INSERT INTO cards VALUES (10, 1, '4111000011110001', 'visa'),"
+                            + " (20, 2, '5500000055550002', 'mastercard'),"
+                            + " (30, NULL, '6011000000000003', 'discover')");
+        }
+
+        // bad setups fail at start and name what is missing (never a key value)
+        assertThatThrownBy(() -> config(postgres, "SLUICE_TEST_UNSET_MASTER_KEY", "keys"))
+                .hasMessageContaining("SLUICE_TEST_UNSET_MASTER_KEY")
+                .hasMessageContaining("not set");
+        IngestConfig noStore = config(postgres, KeyStoreSettings.DEFAULT_MASTER_KEY_ENV, "nokeys");
+        assertThatThrownBy(() -> IngestPreflight.prepare(noStore))
+                .isInstanceOf(IngestSetupException.class)
+                .hasMessageContaining("staging.encryption.columns")
+                .hasMessageContaining("key store table sluice_subject_keys at")
+                .hasMessageContaining("/nokeys")
+                .hasMessageNotContaining(System.getenv(KeyStoreSettings.DEFAULT_MASTER_KEY_ENV));
+
+        IngestConfig config = config(postgres, KeyStoreSettings.DEFAULT_MASTER_KEY_ENV, "keys");
+        IngestPreflight.prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        IngestJob.addTo(env, config);
+        JobClient job = env.executeAsync("encrypted ingest");
+        String customers = config.topicFor("public", "customers");
+        String cards = config.topicFor("public", "cards");
+        try {
+            awaitRecords(job, customers, 3);
+            awaitRecords(job, cards, 3);
+            try (Connection c = postgres.connect("shop");
+                    Statement s = c.createStatement()) {
+                s.execute("UPDATE customers SET email = 'alice@new.example.com' WHERE id = 1");
+            }
+            awaitRecords(job, customers, 4);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+
+        // raw staging bytes hold no classified value; unclassified columns stay plain
+        List<String> raw = new ArrayList<>();
+        KAFKA.broker().readCommitted(customers, DEADLINE).forEach(r -> raw.add(r.value()));
+        KAFKA.broker().readCommitted(cards, DEADLINE).forEach(r -> raw.add(r.value()));
+        String all = String.join("\n", raw);
+        assertThat(all)
+                .doesNotContain("alice@example.com", "alice@new.example.com", "Alice Adams")
+                .doesNotContain("bob@example.com", "Bob Brown", "4111000011110001", "Carol Null")
+                .doesNotContain("5500000055550002")
+                .contains("\"country\":\"NL\"", "\"brand\":\"visa\"", SubjectKeys.TOKEN_PREFIX)
+                // no subject key: stays plain (documented limit)
+                .contains("6011000000000003");
+
+        KeyStoreSettings settings = config.encryption().settings();
+        try (SubjectKeys keys = settings.open()) {
+            StagingDecryptor decryptor = new StagingDecryptor(keys);
+            Map<Long, JsonNode> after = latest(decryptor, customers);
+            assertThat(after.get(1L).get("email").asText()).isEqualTo("alice@new.example.com");
+            assertThat(after.get(1L).get("full_name").asText()).isEqualTo("Alice Adams");
+            assertThat(after.get(1L).get(StagingDecryptor.SHREDDED).asBoolean()).isFalse();
+            assertThat(after.get(2L).get("email").asText()).isEqualTo("bob@example.com");
+            assertThat(latest(decryptor, cards).get(10L).get("pan").asText())
+                    .isEqualTo("4111000011110001");
+
+            // forget's shred step: destroy customer 1's data key (idempotent)
+            assertThat(keys.destroy("customer", "1")).isTrue();
+            assertThat(keys.destroy("customer", "1")).isFalse();
+        }
+
+        // a fresh reader (no cache) replays from the earliest offset
+        try (SubjectKeys keys = settings.open()) {
+            StagingDecryptor decryptor = new StagingDecryptor(keys);
+            List<JsonNode> rowsOfAlice = new ArrayList<>();
+            for (KafkaBroker.Record r : KAFKA.broker().readCommitted(customers, DEADLINE)) {
+                JsonNode event = JSON.readTree(decryptor.decryptEvent(r.value().getBytes()));
+                for (String side : List.of("before", "after")) {
+                    JsonNode row = event.get(side);
+                    if (row != null && row.isObject() && row.get("id").asLong() == 1L) {
+                        rowsOfAlice.add(row);
+                    }
+                }
+            }
+            assertThat(rowsOfAlice).hasSize(3); // snapshot, update before and after
+            for (JsonNode row : rowsOfAlice) {
+                assertThat(row.get("email").isNull()).isTrue();
+                assertThat(row.get("full_name").isNull()).isTrue();
+                assertThat(row.get(StagingDecryptor.SHREDDED).asBoolean()).isTrue();
+                assertThat(row.get("country").asText()).isEqualTo("NL");
+            }
+            Map<Long, JsonNode> after = latest(decryptor, customers);
+            assertThat(after.get(2L).get("email").asText()).isEqualTo("bob@example.com");
+            assertThat(after.get(2L).get(StagingDecryptor.SHREDDED).asBoolean()).isFalse();
+            assertThat(after.get(3L).get("full_name").asText()).isEqualTo("Carol Null");
+            assertThat(after.get(3L).get("email").isNull()).isTrue();
+            assertThat(after.get(3L).get(StagingDecryptor.SHREDDED).asBoolean()).isFalse();
+            Map<Long, JsonNode> cardRows = latest(decryptor, cards);
+            assertThat(cardRows.get(10L).get("pan").isNull()).isTrue();
+            assertThat(cardRows.get(10L).get(StagingDecryptor.SHREDDED).asBoolean()).isTrue();
+            assertThat(cardRows.get(10L).get("brand").asText()).isEqualTo("visa");
+            assertThat(cardRows.get(20L).get("pan").asText()).isEqualTo("5500000055550002");
+            assertThat(cardRows.get(30L).get("pan").asText()).isEqualTo("6011000000000003");
+            assertThat(cardRows.get(30L).has(StagingDecryptor.SHREDDED)).isFalse();
+        }
+    }
+
+    /** The latest decrypted {@code after} row per id. */
+    private static Map<Long, JsonNode> latest(StagingDecryptor decryptor, String topic)
+            throws Exception {
+        Map<Long, JsonNode> rows = new java.util.HashMap<>();
+        for (KafkaBroker.Record r : KAFKA.broker().readCommitted(topic, DEADLINE)) {
+            JsonNode row = JSON.readTree(decryptor.decryptEvent(r.value().getBytes())).get("after");
+            if (row != null && row.isObject()) {
+                rows.put(row.get("id").asLong(), row);
+            }
+        }
+        return rows;
+    }
+
+    private static IngestConfig config(PostgresServer postgres, String masterKeyEnv, String keyDb) {
+        Configuration options = new Configuration();
+        options.set(IngestOptions.POSTGRES_HOSTNAME, postgres.host());
+        options.set(IngestOptions.POSTGRES_PORT, postgres.port());
+        options.set(IngestOptions.POSTGRES_DATABASE, "shop");
+        options.set(IngestOptions.POSTGRES_USERNAME, postgres.username());
+        options.set(IngestOptions.TABLES, List.of("public.customers", "public.cards"));
+        options.set(IngestOptions.SLOT_NAME, "shred_slot");
+        options.set(IngestOptions.KAFKA_BOOTSTRAP_SERVERS, KAFKA.broker().bootstrapServers());
+        options.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        options.setString(IngestOptions.ENCRYPTION_COLUMNS.key(), ENCRYPTED);
+        options.set(IngestOptions.ENCRYPTION_KEY_STORE_URL, postgres.jdbcUrl(keyDb));
+        options.set(IngestOptions.ENCRYPTION_KEY_STORE_USERNAME, postgres.username());
+        options.set(IngestOptions.ENCRYPTION_MASTER_KEY_ENV, masterKeyEnv);
+        return IngestConfig.from(options);
+    }
+
+    private static void awaitRecords(JobClient job, String topic, int count) throws Exception {
+        AwaitWhileRunning.until(
+                count + " committed records in " + topic,
+                job,
+                DEADLINE,
+                () -> KAFKA.broker().readCommitted(topic, Duration.ofSeconds(10)).size() >= count);
+    }
+}
