@@ -40,10 +40,11 @@ class DockerfileITCase {
                         dockerfile.copies().get(2).sources().get(0));
         try (var jars = Files.list(flinkLib)) {
             assertThat(jars.map(jar -> jar.getFileName().toString()))
-                    .as("Hadoop for Flink's lib/")
-                    .hasSize(2)
+                    .as("Hadoop and the AWS SDK of S3FileIO for Flink's lib/")
+                    .hasSize(3)
                     .anyMatch(name -> name.startsWith("hadoop-client-api-"))
-                    .anyMatch(name -> name.startsWith("hadoop-client-runtime-"));
+                    .anyMatch(name -> name.startsWith("hadoop-client-runtime-"))
+                    .anyMatch(name -> name.startsWith("iceberg-aws-bundle-"));
         }
         try (var sql = Files.walk(DockerfileReferences.REPOSITORY.resolve("sql"))) {
             assertThat(sql.filter(p -> p.toString().endsWith(".sql")).count()).isPositive();

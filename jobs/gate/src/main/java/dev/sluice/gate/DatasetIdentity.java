@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *       and a topic list is one identity per topic;
  *   <li>{@code jdbc}: host, port, database of the URL and {@code schema.table} ({@code public.} for
  *       PostgreSQL when the table name has no schema);
- *   <li>{@code iceberg}: the catalog's warehouse or URI and {@code namespace.table};
+ *   <li>{@code iceberg}: the catalog's warehouse (a Hadoop catalog) or URI (a catalog service:
+ *       REST, Hive, JDBC; with the warehouse it serves, when named) and {@code namespace.table};
  *   <li>{@code filesystem}: the path, normalised;
  *   <li>{@code print}, {@code blackhole}, {@code datagen}, {@code values}: their own kinds;
  *   <li>any other connector: every option but secrets (passwords, keys, tokens) is identity.
@@ -289,6 +290,20 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
                     "warehouse",
                     "An Iceberg table whose catalog has neither 'uri' nor 'warehouse'.",
                     "Give the catalog its 'warehouse' (Hadoop) or 'uri' (REST, Hive, JDBC).");
+        }
+        String warehouse = catalogProps.get("warehouse");
+        if (catalogProps.get("uri") != null && warehouse != null && !warehouse.isBlank()) {
+            // a catalog service (REST, Hive, JDBC) may serve several warehouses: the same
+            // namespace.table under another warehouse is another dataset
+            return new DatasetIdentity(
+                    "iceberg",
+                    fields(
+                            "catalog",
+                            normalisePath(location),
+                            "warehouse",
+                            warehouse.trim(),
+                            "table",
+                            database + "." + table));
         }
         return new DatasetIdentity(
                 "iceberg",

@@ -77,6 +77,38 @@ class DatasetIdentityTest {
     }
 
     @Test
+    void icebergIsTheCatalogsWarehouseOrUriWithItsWarehouseAndTheTable() {
+        DatasetIdentity folder =
+                one(
+                        Map.of(
+                                "connector", "iceberg",
+                                "warehouse", "file:///data/wh/",
+                                "catalog-database", "payments",
+                                "catalog-table", "payments"));
+        assertThat(folder.fields())
+                .containsEntry("table", "payments.payments")
+                .doesNotContainKey("warehouse");
+        Map<String, String> rest =
+                new java.util.HashMap<>(
+                        Map.of(
+                                "connector", "iceberg",
+                                "catalog-type", "rest",
+                                "uri", "http://catalog:8181/",
+                                "warehouse", "analytics",
+                                "catalog-database", "payments",
+                                "catalog-table", "payments"));
+        DatasetIdentity analytics = one(rest);
+        assertThat(analytics.fields())
+                .containsEntry("catalog", "http://catalog:8181")
+                .containsEntry("warehouse", "analytics")
+                .containsEntry("table", "payments.payments");
+        rest.put("warehouse", "finance");
+        // the same namespace.table in another warehouse of the same catalog service is another
+        // dataset
+        assertThat(one(rest)).isNotEqualTo(analytics);
+    }
+
+    @Test
     void filesystemPrintBlackholeDatagenAndUnknownConnectors() {
         assertThat(one(Map.of("connector", "filesystem", "path", "/data/x/")).toString())
                 .isEqualTo("filesystem{path=file:///data/x}");
