@@ -69,7 +69,7 @@ class DemoCommandITCase {
         assertThat(demo.exitValue()).as("exit code").isEqualTo(ExitCodes.OK);
         assertThat(out)
                 .contains("Stopping early; a second Ctrl-C quits without the final figures ...")
-                .contains("Stopped early; not waiting for Iceberg to catch up with Postgres.")
+                .contains("Stopped early; not waiting for Iceberg to catch up with the source.")
                 .contains("final (stopped early)")
                 .contains(
                         "Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED,"

@@ -64,9 +64,9 @@ class PaymentsDemoStopITCase {
             running.join();
         }
         assertThat(output(buffer))
-                .contains("Stopped early; not waiting for Iceberg to catch up with Postgres.")
+                .contains("Stopped early; not waiting for Iceberg to catch up with the source.")
                 .doesNotContain(
-                        "waiting for Iceberg and the CRM table to catch up with Postgres ...")
+                        "waiting for Iceberg and the CRM table to catch up with the source ...")
                 .contains("final (stopped early)")
                 .contains(
                         "Jobs ended: ingest CANCELED, pipeline CANCELED, crm pipeline CANCELED,"
