@@ -436,27 +436,7 @@ final class IngestCommand implements Callable<Integer> {
                         OutputSecrets.current().add(value);
                     }
                 });
-        Properties properties = new Properties();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new UserError(
-                        "Invalid --config: "
-                                + configFile
-                                + " does not exist. Give a properties file of ingest options.",
-                        ExitCodes.USAGE,
-                        null);
-            }
-            try (InputStream in = Files.newInputStream(configFile)) {
-                properties.load(in);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new UserError(
-                        "Cannot read --config "
-                                + configFile
-                                + ": "
-                                + e.getMessage()
-                                + ". Give a readable properties file.");
-            }
-        }
+        Properties properties = loadConfigFile();
         for (String key : properties.stringPropertyNames()) {
             if (!known.contains(key)) {
                 throw new UserError(unknownKey(key, "in " + configFile, known));
