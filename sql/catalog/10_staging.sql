@@ -1,8 +1,11 @@
 -- The staging area as Flink tables: one Kafka topic per source table, written by the ingest job
 -- in the common change format (Debezium JSON envelope, ISO-8601 timestamps). Pipelines read these
--- tables and get inserts, updates and deletes as a changelog keyed by the primary key.
+-- tables and get inserts, updates and deletes as a changelog keyed by the primary key. The format
+-- sluice-debezium-json is Flink's debezium-json that sends a record it cannot decode to the
+-- pipelines' dead-letter topic with the reason instead of stopping the job (docs/reliability.md),
+-- and decrypts columns of encrypted staging (docs/erasure.md).
 --
--- Variables: KAFKA_BOOTSTRAP_SERVERS.
+-- Variables: KAFKA_BOOTSTRAP_SERVERS; PIPELINE_DEAD_LETTER_TOPIC (default pipelines.dead-letter).
 
 CREATE DATABASE IF NOT EXISTS staging;
 
@@ -22,8 +25,10 @@ CREATE TABLE staging.payments_customers (
   'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
-  'format' = 'debezium-json',
-  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+  'format' = 'sluice-debezium-json',
+  'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
+  'sluice-debezium-json.dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
+  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
 );
 
 CREATE TABLE staging.payments_cards (
@@ -41,8 +46,10 @@ CREATE TABLE staging.payments_cards (
   'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
-  'format' = 'debezium-json',
-  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+  'format' = 'sluice-debezium-json',
+  'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
+  'sluice-debezium-json.dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
+  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
 );
 
 CREATE TABLE staging.payments_payments (
@@ -61,6 +68,8 @@ CREATE TABLE staging.payments_payments (
   'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
-  'format' = 'debezium-json',
-  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+  'format' = 'sluice-debezium-json',
+  'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
+  'sluice-debezium-json.dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
+  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
 );

@@ -11,10 +11,12 @@
 --   ICEBERG_IO_IMPL        org.apache.iceberg.aws.s3.S3FileIO for object storage
 --   S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY (a secret;
 --                          both keys empty: the AWS SDK's default credentials, e.g. AWS_* variables)
--- The defaults keep a folder warehouse working with the first two variables only.
+-- The defaults keep a folder warehouse working with the first two variables only. The catalog type
+-- sluice-iceberg is Iceberg's ('type' = 'iceberg', same options) without copying the catalog's
+-- secrets into every table's options (docs/reliability.md).
 
 CREATE CATALOG warehouse WITH (
-  'type' = 'iceberg',
+  'type' = 'sluice-iceberg',
   'catalog-type' = '${ICEBERG_CATALOG_TYPE}',
   'warehouse' = '${ICEBERG_WAREHOUSE}',
   'uri' = '${ICEBERG_CATALOG_URI:-}',

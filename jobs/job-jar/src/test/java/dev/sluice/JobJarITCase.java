@@ -53,8 +53,8 @@ class JobJarITCase {
                         "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
                         "org.apache.iceberg.flink.FlinkDynamicTableFactory",
                         "org.apache.flink.connector.jdbc.core.table.JdbcDynamicTableFactory",
-                        "dev.sluice.pipeline.deadletter.DeadLetterJsonFormatFactory",
-                        "dev.sluice.pipeline.deadletter.DeadLetterJdbcFactory",
+                        "dev.sluice.connectors.deadletter.DeadLetterJsonFormatFactory",
+                        "dev.sluice.connectors.deadletter.DeadLetterJdbcFactory",
                         "org.apache.iceberg.flink.SluiceIcebergCatalogFactory");
     }
 

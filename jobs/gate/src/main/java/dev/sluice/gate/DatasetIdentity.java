@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  *       when the bootstrap servers are one of its clusters, else the servers lower-cased and
  *       sorted) and topic; a {@code topic-pattern} source keeps the regex in {@code topic-pattern}
  *       and a topic list is one identity per topic;
- *   <li>{@code jdbc}: host, port, database of the URL and {@code schema.table} ({@code public.} for
- *       PostgreSQL when the table name has no schema);
+ *   <li>{@code jdbc} (also the connector {@code sluice-jdbc}, Flink's jdbc with a dead letter):
+ *       host, port, database of the URL and {@code schema.table} ({@code public.} for PostgreSQL
+ *       when the table name has no schema);
  *   <li>{@code iceberg}: the catalog's warehouse (a Hadoop catalog) or URI (a catalog service:
  *       REST, Hive, JDBC; with the warehouse it serves, when named) and {@code namespace.table};
  *   <li>{@code filesystem}: the path, normalised;
@@ -112,7 +113,7 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
         switch (connector) {
             case "kafka", "upsert-kafka":
                 return kafka(options, clusters);
-            case "jdbc":
+            case "jdbc", "sluice-jdbc":
                 return List.of(jdbc(options));
             case "iceberg":
                 return List.of(iceberg(options));
@@ -150,7 +151,7 @@ public record DatasetIdentity(String kind, Map<String, String> fields) {
                     key.equals("topic")
                             || key.equals("topic-pattern")
                             || key.equals("properties.bootstrap.servers");
-            case "jdbc" -> key.equals("url") || key.equals("table-name");
+            case "jdbc", "sluice-jdbc" -> key.equals("url") || key.equals("table-name");
             case "iceberg" ->
                     key.equals("catalog-name")
                             || key.equals("catalog-database")

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.connectors.deadletter.DeadLetterSender;
 import dev.sluice.harness.AwaitWhileRunning;
 import dev.sluice.harness.KafkaBroker;
 import dev.sluice.harness.KafkaExtension;
 import dev.sluice.harness.PostgresExtension;
 import dev.sluice.harness.PostgresServer;
-import dev.sluice.pipeline.deadletter.DeadLetterSender;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.sluice.pipeline.deadletter;
+package dev.sluice.connectors.deadletter;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

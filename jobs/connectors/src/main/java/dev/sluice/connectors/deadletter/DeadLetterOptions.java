@@ -1,4 +1,4 @@
-package dev.sluice.pipeline.deadletter;
+package dev.sluice.connectors.deadletter;
 
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;

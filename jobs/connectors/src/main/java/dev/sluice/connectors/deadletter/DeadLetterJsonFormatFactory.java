@@ -1,4 +1,4 @@
-package dev.sluice.pipeline.deadletter;
+package dev.sluice.connectors.deadletter;
 
 import dev.sluice.stagingkeys.KeyStoreSettings;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.sluice.pipeline.deadletter;
+package dev.sluice.connectors.deadletter;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.functions.OpenContext;
