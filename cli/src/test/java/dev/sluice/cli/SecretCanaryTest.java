@@ -246,6 +246,61 @@ class SecretCanaryTest {
     }
 
     @Test
+    void aSuccessfulDeployRenderWritesNoSecretIntoItsManifests() throws Exception {
+        // the pipeline passes the gate; its password travels as a Kubernetes Secret reference
+        Path out = temp.resolve("rendered");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx768m");
+        for (String open : new String[] {"java.lang", "java.util", "java.nio"}) {
+            command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
+        }
+        command.add("dev.sluice.cli.SluiceCommand");
+        command.addAll(
+                List.of(
+                        "deploy",
+                        "render",
+                        pipeline("valid_jdbc.sql"),
+                        "--image-tag",
+                        "1",
+                        "--secret",
+                        "DB_PW=db/pw",
+                        "--out",
+                        out.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.environment().put("DB_PW", CANARY);
+        builder.environment()
+                .put("SLUICE_AUDIT_LOG", temp.resolve("deploy-ok-audit.jsonl").toString());
+        builder.environment().remove("SLUICE_POLICY");
+        builder.redirectErrorStream(true);
+        Path output = temp.resolve("deploy-ok.out");
+        builder.redirectOutput(output.toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String all = Files.readString(output);
+        assertThat(process.exitValue()).as(all).isEqualTo(ExitCodes.OK);
+        assertThat(all).doesNotContain(CANARY);
+        List<Path> rendered;
+        try (Stream<Path> files = Files.walk(out)) {
+            rendered = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(rendered).as("rendered manifests").isNotEmpty();
+        StringBuilder manifests = new StringBuilder();
+        for (Path file : rendered) {
+            String text = Files.readString(file);
+            assertThat(text).as(file.toString()).doesNotContain(CANARY);
+            manifests.append(text);
+        }
+        // the Secret is referenced by name and key, never inlined
+        assertThat(manifests.toString()).contains("db").contains("pw");
+        Path audit = temp.resolve("deploy-ok-audit.jsonl");
+        if (Files.exists(audit)) {
+            assertThat(Files.readString(audit)).doesNotContain(CANARY);
+        }
+    }
+
+    @Test
     void ingestNeverShowsAPasswordGivenAsAnOptionOrInAUrl() throws IOException {
         Run set = sluice("ingest", "--set", "postgres.password=" + CANARY, "--check");
         assertNoCanary(set, ExitCodes.USAGE, "postgres.password");

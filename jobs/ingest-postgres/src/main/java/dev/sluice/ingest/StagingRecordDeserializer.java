@@ -28,6 +28,11 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         "db", "schema", "table", "ts_ms", "snapshot", "lsn", "txId"
     };
 
+    static {
+        // before the source reads a row: Debezium would log whole rows on a failed conversion
+        DebeziumRowLogGuard.install();
+    }
+
     private final String topicPrefix;
     private final String database;
     private final String deadLetterTopic;
@@ -58,6 +63,7 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
 
     @Override
     public void deserialize(SourceRecord record, Collector<StagingRecord> out) throws Exception {
+        DebeziumRowLogGuard.install();
         if (record.value() == null) {
             return; // tombstone after a delete: the delete event itself carries the change
         }
