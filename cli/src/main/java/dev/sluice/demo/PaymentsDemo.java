@@ -292,17 +292,17 @@ public final class PaymentsDemo {
     }
 
     /**
-     * Waits until every Iceberg table, and the CRM table, has as many rows as its Postgres table;
+     * Waits until every Iceberg table, and the CRM table, has as many rows as its source table (PostgreSQL or MariaDB);
      * false when that takes longer than {@link #CATCH_UP_DEADLINE} or a stop is requested
      * meanwhile.
      */
     private boolean awaitCatchUp(PaymentsScenario scenario, EmbeddedStack stack) throws Exception {
         try {
             return Await.value(
-                    "Iceberg and the CRM table to catch up with Postgres",
+                    "Iceberg and the CRM table to catch up with the source database",
                     CATCH_UP_DEADLINE,
                     () -> {
-                        if (sinksMatchPostgres(scenario, stack)) {
+                        if (sinksMatchSource(scenario, stack)) {
                             return true;
                         }
                         return stopRequested.get() ? false : null;
@@ -312,7 +312,7 @@ public final class PaymentsDemo {
         }
     }
 
-    private static boolean sinksMatchPostgres(PaymentsScenario scenario, EmbeddedStack stack)
+    private static boolean sinksMatchSource(PaymentsScenario scenario, EmbeddedStack stack)
             throws SQLException {
         for (String table : PaymentsScenario.SOURCE_TABLES) {
             if (scenario.sourceRows(table)
