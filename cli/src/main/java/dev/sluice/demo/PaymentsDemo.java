@@ -292,9 +292,9 @@ public final class PaymentsDemo {
     }
 
     /**
-     * Waits until every Iceberg table, and the CRM table, has as many rows as its source table (PostgreSQL or MariaDB);
-     * false when that takes longer than {@link #CATCH_UP_DEADLINE} or a stop is requested
-     * meanwhile.
+     * Waits until every Iceberg table, and the CRM table, has as many rows as its source table
+     * (PostgreSQL or MariaDB); false when that takes longer than {@link #CATCH_UP_DEADLINE} or a
+     * stop is requested meanwhile.
      */
     private boolean awaitCatchUp(PaymentsScenario scenario, EmbeddedStack stack) throws Exception {
         try {

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCommandITCase {
 
+    /** The dead-letter secret: it must show in neither the output nor the log file. */
+    private static final String CANARY = "canary-" + java.util.UUID.randomUUID();
+
     @TempDir Path dir;
 
     @Test
@@ -41,7 +44,9 @@ class DemoCommandITCase {
                                 "--customers",
                                 "50",
                                 "--work-dir",
-                                work.toString()));
+                                work.toString()),
+                        // a secret the demo's ingest and pipelines read (dead-letter keys)
+                        java.util.Map.of("SLUICE_DEAD_LETTER_SECRET", CANARY));
         long stopRequested;
         try {
             Await.until(
@@ -67,6 +72,10 @@ class DemoCommandITCase {
                 "Stopped %d ms after SIGTERM%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopRequested));
         assertThat(demo.exitValue()).as("exit code").isEqualTo(ExitCodes.OK);
+        assertThat(out).as("the demo's output").doesNotContain(CANARY);
+        assertThat(Files.readString(dir.resolve("sluice.log")))
+                .as("the demo's log file")
+                .doesNotContain(CANARY);
         assertThat(out)
                 .contains("Stopping early; a second Ctrl-C quits without the final figures ...")
                 .contains("Stopped early; not waiting for Iceberg to catch up with the source.")

@@ -255,6 +255,14 @@ class SecretCanaryTest {
         for (String open : new String[] {"java.lang", "java.util", "java.nio"}) {
             command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
         }
+        // the command line's own log file, configured as the sluice script does
+        Path log = temp.resolve("deploy-ok.log");
+        command.add("-Dsluice.log.file=" + log);
+        command.add(
+                "-Dlog4j.configurationFile="
+                        + Path.of("src/main/resources/sluice-cli-log4j2.properties")
+                                .toAbsolutePath()
+                                .toUri());
         command.add("dev.sluice.cli.SluiceCommand");
         command.addAll(
                 List.of(
@@ -281,6 +289,8 @@ class SecretCanaryTest {
         String all = Files.readString(output);
         assertThat(process.exitValue()).as(all).isEqualTo(ExitCodes.OK);
         assertThat(all).doesNotContain(CANARY);
+        assertThat(log).as("the command line's log file").exists();
+        assertThat(Files.readString(log)).doesNotContain(CANARY);
         List<Path> rendered;
         try (Stream<Path> files = Files.walk(out)) {
             rendered = files.filter(Files::isRegularFile).toList();

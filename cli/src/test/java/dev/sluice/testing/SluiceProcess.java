@@ -39,6 +39,17 @@ public final class SluiceProcess {
      */
     public static Process start(String maxHeap, Path output, Path logFile, List<String> args)
             throws IOException {
+        return start(maxHeap, output, logFile, args, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Path, Path, List)}, with {@code environment} added to the JVM's. */
+    public static Process start(
+            String maxHeap,
+            Path output,
+            Path logFile,
+            List<String> args,
+            java.util.Map<String, String> environment)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + maxHeap);
@@ -55,6 +66,7 @@ public final class SluiceProcess {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(output.toFile());
         return builder.start();
