@@ -274,6 +274,20 @@ public final class StagingSchemas {
         return "DECIMAL(" + p + ", " + s + ")";
     }
 
+    /** A column list as JSON text (an array of {@code {name, type, nullable, key}}). */
+    public static String columnsJson(List<StagingColumn> columns) {
+        return columns(columns).toString();
+    }
+
+    /** The column list of {@link #columnsJson}. */
+    public static List<StagingColumn> columnsFromJson(String json) {
+        try {
+            return readColumns(JSON.readTree(json), "");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Not a staging column list: " + e.getMessage(), e);
+        }
+    }
+
     /** The registry record's JSON value. */
     public static ObjectNode toJson(StagingSchema schema) {
         ObjectNode out = JSON.createObjectNode();
