@@ -182,9 +182,18 @@ public final class StagingSchemaRegistry {
                 StagingSchemas.toBytes(schema));
     }
 
-    /** The registry topic's configuration: compacted, records kept forever per key. */
+    /**
+     * The registry topic's configuration: compacted (never deleted by age), and no record ever
+     * old enough to be compacted away, so the history of every topic stays whole: the policy
+     * review tells the columns a table had when ingest first saw it from those added later by the
+     * first record of each topic. The topic grows by one small record per schema change.
+     */
     public static Map<String, String> topicConfig() {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                String.valueOf(Long.MAX_VALUE));
     }
 
     /**
