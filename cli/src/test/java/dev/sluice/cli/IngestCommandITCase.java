@@ -66,7 +66,7 @@ class IngestCommandITCase {
         Path audit = dir.resolve("audit.jsonl");
         String[] validate = {
             "validate",
-            "../sql/pipelines",
+            "../sql/pipelines/payments/payments_to_warehouse.sql",
             "--catalog",
             "../sql/catalog",
             "--policy",
@@ -119,7 +119,7 @@ class IngestCommandITCase {
         DeployCommandTest.Run offline =
                 DeployCommandTest.sluice(
                         "validate",
-                        "../sql/pipelines",
+                        "../sql/pipelines/payments/payments_to_warehouse.sql",
                         "--catalog",
                         "../sql/catalog",
                         "--policy",
