@@ -183,10 +183,10 @@ public final class StagingSchemaRegistry {
     }
 
     /**
-     * The registry topic's configuration: compacted (never deleted by age), and no record ever
-     * old enough to be compacted away, so the history of every topic stays whole: the policy
-     * review tells the columns a table had when ingest first saw it from those added later by the
-     * first record of each topic. The topic grows by one small record per schema change.
+     * The registry topic's configuration: compacted (never deleted by age), and no record ever old
+     * enough to be compacted away, so the history of every topic stays whole: the policy review
+     * tells the columns a table had when ingest first saw it from those added later by the first
+     * record of each topic. The topic grows by one small record per schema change.
      */
     public static Map<String, String> topicConfig() {
         return Map.of(
