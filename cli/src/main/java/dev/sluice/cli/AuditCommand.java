@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.gate.AuditLog;
+import dev.sluice.gate.SchemaReview;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
             "List the policy gate's decisions from the audit log, newest last: pipeline, content"
                     + " hash, owner, decision, rule ids, findings, where and when it was decided."
                     + " --kind maintenance lists the actions of sluice maintain instead, --kind"
-                    + " erasure the steps of sluice forget.",
+                    + " erasure the steps of sluice forget, --kind schema-change the source schema"
+                    + " changes read from the staging schema registry.",
             "Exit code 0 (also when nothing matches), 1 on a missing or unreadable log, 2 on"
                     + " wrong usage (an unknown --decision or --kind, a bad --since)."
         })
@@ -55,7 +57,8 @@ final class AuditCommand implements Callable<Integer> {
             paramLabel = "KIND",
             description =
                     "Which records: gate (the gate's decisions) or maintenance (retention,"
-                            + " compaction, snapshot expiry, orphan removal) (default: gate).")
+                            + " compaction, snapshot expiry, orphan removal), erasure or"
+                            + " schema-change (default: gate).")
     String kind = "gate";
 
     @Option(
@@ -100,9 +103,14 @@ final class AuditCommand implements Callable<Integer> {
         }
         Instant from = since == null ? null : parseSince(since, Instant.now());
         String wanted = decision == null ? null : parseDecision(decision);
-        if (!kind.equals("gate") && !kind.equals("maintenance") && !kind.equals("erasure")) {
+        if (!kind.equals("gate")
+                && !kind.equals("maintenance")
+                && !kind.equals("erasure")
+                && !kind.equals(SchemaReview.AUDIT_KIND)) {
             throw new UserError(
-                    "Invalid --kind: '" + kind + "'. Use gate, maintenance or erasure.");
+                    "Invalid --kind: '"
+                            + kind
+                            + "'. Use gate, maintenance, erasure or schema-change.");
         }
         List<JsonNode> records;
         try {
@@ -144,6 +152,31 @@ final class AuditCommand implements Callable<Integer> {
                         r.has("rowsDeleted") ? " " + r.path("rowsDeleted").asLong() + " rows" : "");
             }
             out.println(records.size() + (records.size() == 1 ? " record" : " records") + ".");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (kind.equals(SchemaReview.AUDIT_KIND) && format == Format.human) {
+            out.printf("%-24s %-36s %-16s %-16s %s%n", "TIME", "TOPIC", "FROM", "TO", "CHANGE");
+            for (JsonNode r : records) {
+                out.printf(
+                        "%-24s %-36s %-16s %-16s %s%n",
+                        r.path("time").asText(),
+                        r.path("topic").asText(),
+                        r.path("from").asText(),
+                        r.path("to").asText(),
+                        r.path("summary").asText());
+                for (JsonNode d : r.path("decisions")) {
+                    out.println(
+                            "    "
+                                    + d.path("column").asText()
+                                    + ": "
+                                    + d.path("decision").asText()
+                                    + " ("
+                                    + d.path("reason").asText()
+                                    + ")");
+                }
+            }
+            out.println(records.size() + (records.size() == 1 ? " change" : " changes") + ".");
             out.flush();
             return ExitCodes.OK;
         }

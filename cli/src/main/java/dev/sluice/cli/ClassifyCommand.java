@@ -32,7 +32,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sluice classify}: propose column classifications from a source database. */
+/**
+ * {@code sluice classify}: propose column classifications from a source database, or for the
+ * unreviewed columns of the staging schema registry.
+ */
 @Command(
         name = "classify",
         mixinStandardHelpOptions = true,
@@ -41,6 +44,8 @@ import picocli.CommandLine.Spec;
                     + " the column classifier propose classes with confidence and reasons, and"
                     + " print them; with --out, merge them into a classification (policy) file"
                     + " without changing any column it already classifies.",
+            "With --staging-kafka instead of --jdbc-url: the columns the staging schema"
+                    + " registry shows and the policy has not reviewed (names and types only).",
             "Exit code 0 on success, 1 on a bad file or option value, 2 on wrong usage, 3 when the"
                     + " database cannot be"
                     + " reached."
@@ -56,10 +61,26 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
-            required = true,
             paramLabel = "URL",
-            description = "The source database, e.g. jdbc:postgresql://host:5432/payments.")
+            description =
+                    "The source database, e.g. jdbc:postgresql://host:5432/payments (or"
+                            + " --staging-kafka).")
     String jdbcUrl;
+
+    @Option(
+            names = "--staging-kafka",
+            paramLabel = "BOOTSTRAP",
+            description =
+                    "Instead of a database: propose classes for the columns the staging schema"
+                            + " registry shows and the policy has not reviewed (names and types"
+                            + " only, no values).")
+    String stagingKafka;
+
+    @Option(
+            names = "--staging-prefix",
+            paramLabel = "PREFIX",
+            description = "Staging topic prefix of the registry (default: ${DEFAULT-VALUE}).")
+    String stagingPrefix = "staging";
 
     @Option(names = "--user", paramLabel = "NAME", description = "Database user.")
     String user;
@@ -114,10 +135,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     /** The classifier, with the phone regions the policy declares (none: the default, US). */
     private ColumnClassifier classifier() {
-        List<Path> paths = policy;
-        if (paths.isEmpty() && Files.isDirectory(Path.of("sql", "policy"))) {
-            paths = List.of(Path.of("sql", "policy"));
-        }
+        List<Path> paths = policyPaths();
         if (paths.isEmpty()) {
             return ColumnClassifier.withDefaults();
         }
@@ -132,10 +150,93 @@ final class ClassifyCommand implements Callable<Integer> {
                 ClassifierOptions.defaults());
     }
 
+    /** The policy paths given, or sql/policy when it exists. */
+    private List<Path> policyPaths() {
+        if (policy.isEmpty() && Files.isDirectory(Path.of("sql", "policy"))) {
+            return List.of(Path.of("sql", "policy"));
+        }
+        return policy;
+    }
+
+    /**
+     * The unreviewed columns of the staging schema registry, judged by name and type: {@code
+     * schema.unreviewed-column} findings need the policy (its sources: map topics to datasets).
+     */
+    private List<Scanned> scanRegistry(PrintWriter stderr) {
+        List<Path> paths = policyPaths();
+        if (paths.isEmpty()) {
+            throw new UserError(
+                    "--staging-kafka needs the policy (its sources: map staging topics to"
+                            + " datasets, its classifications: say what is reviewed). Give"
+                            + " --policy sql/policy.",
+                    ExitCodes.USAGE,
+                    null);
+        }
+        dev.sluice.policy.model.Policy loaded;
+        try {
+            loaded = PolicyLoader.load(paths);
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", stagingKafka);
+        java.util.Map<String, List<dev.sluice.stagingschemas.StagingSchema>> history;
+        try {
+            history =
+                    dev.sluice.stagingschemas.StagingSchemaRegistry.readHistory(
+                            kafka, stagingPrefix, java.time.Duration.ofSeconds(30));
+        } catch (dev.sluice.stagingschemas.StagingSchemaRegistry.RegistryException e) {
+            throw new UserError(
+                    e.getMessage() + " (option --staging-kafka).", ExitCodes.UNAVAILABLE, e);
+        }
+        List<dev.sluice.gate.SchemaReview.Unreviewed> unreviewed;
+        try {
+            unreviewed = dev.sluice.gate.SchemaReview.unreviewed(history, loaded);
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
+        stderr.println(
+                "Staging schema registry "
+                        + dev.sluice.stagingschemas.StagingSchemaRegistry.topicFor(stagingPrefix)
+                        + ": "
+                        + unreviewed.size()
+                        + " unreviewed column(s)");
+        stderr.flush();
+        ColumnClassifier classifier = classifier();
+        List<Scanned> out = new ArrayList<>();
+        for (dev.sluice.gate.SchemaReview.Unreviewed u : unreviewed) {
+            out.add(
+                    new Scanned(
+                            u.datasetColumn(),
+                            new SourceScanner.ColumnReport(
+                                    u.dataset(),
+                                    u.column().name(),
+                                    u.column().type(),
+                                    0,
+                                    classifier.classify(
+                                            u.column().name(), u.column().type(), List.of()))));
+        }
+        return out;
+    }
+
+    /** A column report with its full dataset column name. */
+    private record Scanned(String column, SourceScanner.ColumnReport report) {}
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if ((jdbcUrl == null) == (stagingKafka == null)) {
+            throw new UserError(
+                    "Give either --jdbc-url (scan a source database) or --staging-kafka (the"
+                            + " columns the staging schema registry shows and the policy has not"
+                            + " reviewed).",
+                    ExitCodes.USAGE,
+                    null);
+        }
+        if (stagingKafka != null) {
+            return propose(stdout, stderr, scanRegistry(stderr));
+        }
         String datasetName = dataset != null ? dataset : databaseOf(jdbcUrl);
         Properties props = new Properties();
         if (user != null) {
@@ -176,13 +277,23 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
 
-        List<ClassificationFile.Proposal> proposals = new ArrayList<>();
+        List<Scanned> scanned = new ArrayList<>();
         for (SourceScanner.ColumnReport c : columns) {
+            scanned.add(new Scanned(datasetName + "." + c.table() + "." + c.column(), c));
+        }
+        return propose(stdout, stderr, scanned);
+    }
+
+    private Integer propose(PrintWriter stdout, PrintWriter stderr, List<Scanned> columns)
+            throws IOException {
+        List<ClassificationFile.Proposal> proposals = new ArrayList<>();
+        for (Scanned scanned : columns) {
+            SourceScanner.ColumnReport c = scanned.report();
             if (!c.proposals().isEmpty()) {
                 ClassProposal best = c.proposals().get(0);
                 proposals.add(
                         new ClassificationFile.Proposal(
-                                datasetName + "." + c.table() + "." + c.column(),
+                                scanned.column(),
                                 List.of(best.code()),
                                 best.confidence(),
                                 String.join("; ", best.reasons())));
@@ -216,21 +327,18 @@ final class ClassifyCommand implements Callable<Integer> {
                             + " columns already classified kept as they are.");
             stderr.flush();
         }
-        print(stdout, datasetName, columns, kept);
+        print(stdout, columns, kept);
         return ExitCodes.OK;
     }
 
-    private void print(
-            PrintWriter stdout,
-            String datasetName,
-            List<SourceScanner.ColumnReport> columns,
-            Set<String> kept) {
+    private void print(PrintWriter stdout, List<Scanned> columns, Set<String> kept) {
         if (format == Format.json) {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ArrayNode array = json.createArrayNode();
-            for (SourceScanner.ColumnReport c : columns) {
+            for (Scanned scanned : columns) {
+                SourceScanner.ColumnReport c = scanned.report();
                 ObjectNode o = array.addObject();
-                String column = datasetName + "." + c.table() + "." + c.column();
+                String column = scanned.column();
                 o.put("column", column);
                 o.put("type", c.sqlType());
                 o.put("sampled", c.sampled());
@@ -253,8 +361,9 @@ final class ClassifyCommand implements Callable<Integer> {
             stdout.printf(
                     "%-40s %-14s %-16s %-10s %s%n",
                     "COLUMN", "TYPE", "PROPOSAL", "CONFIDENCE", "REASONS");
-            for (SourceScanner.ColumnReport c : columns) {
-                String column = datasetName + "." + c.table() + "." + c.column();
+            for (Scanned scanned : columns) {
+                SourceScanner.ColumnReport c = scanned.report();
+                String column = scanned.column();
                 if (c.proposals().isEmpty()) {
                     stdout.printf("%-40s %-14s %-16s %-10s %s%n", column, c.sqlType(), "-", "", "");
                     continue;

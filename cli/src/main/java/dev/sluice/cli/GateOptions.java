@@ -5,6 +5,7 @@ import dev.sluice.gate.AuditTable;
 import dev.sluice.gate.GateCheck;
 import dev.sluice.gate.GateReport;
 import dev.sluice.gate.PolicySources;
+import dev.sluice.gate.SchemaReview;
 import dev.sluice.policy.model.PolicyException;
 import dev.sluice.sql.Pipeline;
 import dev.sluice.sql.PipelineException;
@@ -12,6 +13,8 @@ import dev.sluice.sql.PipelineLoader;
 import dev.sluice.sql.SourceText;
 import dev.sluice.sql.SqlFileException;
 import dev.sluice.sql.Variables;
+import dev.sluice.stagingschemas.StagingSchema;
+import dev.sluice.stagingschemas.StagingSchemaRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -53,6 +56,77 @@ final class GateOptions {
                     "Hadoop Iceberg warehouse whose table audit.gate_decisions also receives the"
                             + " decision (default: $SLUICE_AUDIT_WAREHOUSE; none when unset).")
     String auditWarehouse;
+
+    @Option(
+            names = "--staging-kafka",
+            paramLabel = "BOOTSTRAP",
+            description =
+                    "Kafka of the staging area (host:port,...): read the staging schema registry"
+                            + " (<prefix>._schemas), report every source column the policy has not"
+                            + " reviewed (schema.unreviewed-column) and record each schema change"
+                            + " in the audit log. Without it the registry is not checked.")
+    String stagingKafka;
+
+    @Option(
+            names = "--staging-prefix",
+            paramLabel = "PREFIX",
+            description =
+                    "Staging topic prefix whose registry --staging-kafka reads (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String stagingPrefix = "staging";
+
+    /**
+     * With {@code --staging-kafka}: reads the staging schema registry, prints a {@code
+     * schema.unreviewed-column} warning for each column the policy has not reviewed, and records
+     * each schema change not yet in the audit log. Without it, {@code offlineNote} (when not null)
+     * says that the registry was not checked. A registry that cannot be read is a {@link UserError}
+     * (exit 3): the option asked for the check.
+     */
+    void reviewSchemas(GateCheck gate, String context, PrintWriter err, String offlineNote) {
+        if (gate == null) {
+            return;
+        }
+        if (stagingKafka == null || stagingKafka.isBlank()) {
+            if (offlineNote != null) {
+                err.println(offlineNote);
+            }
+            return;
+        }
+        java.util.Properties kafka = new java.util.Properties();
+        kafka.put("bootstrap.servers", stagingKafka);
+        java.util.Map<String, List<StagingSchema>> history;
+        try {
+            history =
+                    StagingSchemaRegistry.readHistory(
+                            kafka, stagingPrefix, java.time.Duration.ofSeconds(30));
+        } catch (StagingSchemaRegistry.RegistryException e) {
+            throw new UserError(
+                    "Cannot check new source columns: "
+                            + e.getMessage()
+                            + " (option --staging-kafka).",
+                    ExitCodes.UNAVAILABLE,
+                    e);
+        }
+        List<SchemaReview.Unreviewed> findings;
+        try {
+            findings = SchemaReview.unreviewed(history, gate.policy());
+            SchemaReview.audit(history, gate.policy(), audit(), context);
+        } catch (PolicyException e) {
+            throw new UserError(e.getMessage());
+        }
+        err.println(
+                "staging schema registry "
+                        + StagingSchemaRegistry.topicFor(stagingPrefix)
+                        + ": "
+                        + history.size()
+                        + " topic(s), "
+                        + findings.size()
+                        + " unreviewed column(s)");
+        for (SchemaReview.Unreviewed f : findings) {
+            err.println("warning: " + f.describe());
+        }
+        err.flush();
+    }
 
     /** The policy specs, or empty when none is given and sql/policy does not exist. */
     List<String> policySpecs() {
@@ -159,6 +233,7 @@ final class GateOptions {
                                     + " start-up."));
             return;
         }
+        reviewSchemas(gate, action, err, null);
         Path warehouse = Files.createTempDirectory("sluice-gate-warehouse");
         try {
             GateCheck.Decision decision;

@@ -167,6 +167,13 @@ final class ValidateCommand implements Callable<Integer> {
                         .getErr()
                         .println(gateOptions.noGateNote("the policy gate is not run."));
             }
+            gateOptions.reviewSchemas(
+                    gate,
+                    "validate",
+                    spec.commandLine().getErr(),
+                    "note: the staging schema registry was not checked (no --staging-kafka):"
+                            + " source columns added since the policy was written are not"
+                            + " reported here (schema.unreviewed-column).");
             reports.addAll(unreadableCatalog);
             reports.addAll(validator.catalogReports());
             boolean catalogBroken = reports.stream().anyMatch(r -> !r.ok());

@@ -7,12 +7,17 @@ import dev.sluice.harness.KafkaBroker;
 import dev.sluice.harness.KafkaExtension;
 import dev.sluice.harness.PostgresExtension;
 import dev.sluice.harness.PostgresServer;
+import dev.sluice.stagingschemas.StagingColumn;
+import dev.sluice.stagingschemas.StagingSchema;
+import dev.sluice.stagingschemas.StagingSchemaRegistry;
+import dev.sluice.stagingschemas.StagingSchemas;
 import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,6 +42,108 @@ class IngestCommandITCase {
     private static final String EXTRA_TOPIC = "staging.shop.public.extra";
 
     @TempDir Path dir;
+
+    @Test
+    void validateAndClassifyReportTheColumnsTheStagingSchemaRegistryShowsUnreviewed()
+            throws Exception {
+        java.util.Properties kafka = new java.util.Properties();
+        kafka.put("bootstrap.servers", KAFKA.broker().bootstrapServers());
+        String topic = "staging.payments.public.customers";
+        List<StagingColumn> first =
+                List.of(
+                        new StagingColumn("id", "BIGINT", false, true),
+                        new StagingColumn("name", "STRING", true, false),
+                        new StagingColumn("email", "STRING", true, false),
+                        new StagingColumn("country", "STRING", true, false));
+        StagingSchema v1 =
+                StagingSchemas.next(null, topic, first, Instant.parse("2026-12-06T10:00:00Z"));
+        List<StagingColumn> second = new java.util.ArrayList<>(first);
+        second.add(new StagingColumn("loyalty_tier", "STRING", true, false));
+        second.add(new StagingColumn("backup_email", "STRING", true, false));
+        StagingSchema v2 =
+                StagingSchemas.next(v1, topic, second, Instant.parse("2026-12-06T11:00:00Z"));
+        StagingSchemaRegistry.write(kafka, "staging", List.of(v1, v2));
+        Path audit = dir.resolve("audit.jsonl");
+        String[] validate = {
+            "validate",
+            "../sql/pipelines/payments/payments_to_warehouse.sql",
+            "--catalog",
+            "../sql/catalog",
+            "--policy",
+            "../sql/policy",
+            "--audit-log",
+            audit.toString(),
+            "--staging-kafka",
+            KAFKA.broker().bootstrapServers()
+        };
+
+        DeployCommandTest.Run run = DeployCommandTest.sluice(validate);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.err())
+                .contains("staging schema registry staging._schemas: 1 topic(s), 2 unreviewed")
+                .contains(
+                        "warning: schema.unreviewed-column: payments.customers.loyalty_tier"
+                                + " (STRING, staging topic staging.payments.public.customers)"
+                                + " appeared in schema version "
+                                + v2.version()
+                                + " at 2026-12-06T11:00:00Z; unclassified: no pipeline receives"
+                                + " it until the policy classifies it")
+                .contains("payments.customers.backup_email")
+                // there when ingest first saw the table, and classified: neither is a finding
+                .doesNotContain("payments.customers.country (")
+                .doesNotContain("payments.customers.email (");
+        List<String> changes =
+                Files.readAllLines(audit).stream()
+                        .filter(l -> l.contains("\"kind\":\"schema-change\""))
+                        .toList();
+        assertThat(changes).hasSize(1);
+        assertThat(changes.get(0))
+                .contains("\"from\":\"" + v1.version() + "\"")
+                .contains("\"to\":\"" + v2.version() + "\"")
+                .contains("\"decision\":\"held back\"");
+        // read again: the change is in the audit log once
+        assertThat(DeployCommandTest.sluice(validate).exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(
+                        Files.readAllLines(audit).stream()
+                                .filter(l -> l.contains("\"kind\":\"schema-change\""))
+                                .count())
+                .isEqualTo(1);
+        DeployCommandTest.Run changesListed =
+                DeployCommandTest.sluice(
+                        "audit", "--log", audit.toString(), "--kind", "schema-change");
+        assertThat(changesListed.out())
+                .contains(topic)
+                .contains("loyalty_tier: held back")
+                .contains("1 change.");
+
+        DeployCommandTest.Run offline =
+                DeployCommandTest.sluice(
+                        "validate",
+                        "../sql/pipelines/payments/payments_to_warehouse.sql",
+                        "--catalog",
+                        "../sql/catalog",
+                        "--policy",
+                        "../sql/policy",
+                        "--audit-log",
+                        audit.toString());
+        assertThat(offline.err())
+                .contains("note: the staging schema registry was not checked (no --staging-kafka)");
+
+        DeployCommandTest.Run classify =
+                DeployCommandTest.sluice(
+                        "classify",
+                        "--staging-kafka",
+                        KAFKA.broker().bootstrapServers(),
+                        "--policy",
+                        "../sql/policy",
+                        "--format",
+                        "json");
+        assertThat(classify.exitCode()).as(classify.err()).isEqualTo(ExitCodes.OK);
+        assertThat(classify.out())
+                .contains("\"column\" : \"payments.customers.backup_email\"")
+                .contains("PII.EMAIL")
+                .contains("\"column\" : \"payments.customers.loyalty_tier\"");
+    }
 
     @Test
     void sigtermStopsWithASavepointAndTheNextRunResumesWithoutANewSnapshot() throws Exception {

@@ -308,4 +308,38 @@ final class ChangeEventEncoder {
         }
         return (byte[]) value;
     }
+
+    /**
+     * The Flink SQL type a column's staged value maps to, for the schema version (see {@code
+     * StagingSchemas.flinkType}; containers are spelled out here, where their schemas are known).
+     */
+    static String flinkType(Schema schema) {
+        switch (schema.type()) {
+            case ARRAY:
+                return "ARRAY<" + flinkType(schema.valueSchema()) + ">";
+            case MAP:
+                return "MAP<"
+                        + flinkType(schema.keySchema())
+                        + ", "
+                        + flinkType(schema.valueSchema())
+                        + ">";
+            case STRUCT:
+                if (!"io.debezium.data.VariableScaleDecimal".equals(schema.name())) {
+                    StringBuilder row = new StringBuilder("ROW<");
+                    for (Field f : schema.fields()) {
+                        row.append(row.length() > 4 ? ", " : "")
+                                .append('`')
+                                .append(f.name())
+                                .append("` ")
+                                .append(flinkType(f.schema()));
+                    }
+                    return row.append('>').toString();
+                }
+                break;
+            default:
+                break;
+        }
+        return dev.sluice.stagingschemas.StagingSchemas.flinkType(
+                schema.type().name(), schema.name(), schema.parameters());
+    }
 }

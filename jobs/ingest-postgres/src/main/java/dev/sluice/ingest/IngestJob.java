@@ -25,6 +25,7 @@ public final class IngestJob {
 
     static final String SOURCE_UID = "sluice-ingest-postgres-source";
     static final String SINK_UID = "sluice-ingest-staging-sink";
+    static final String REGISTRAR_UID = "sluice-ingest-schema-registrar";
 
     private IngestJob() {}
 
@@ -113,6 +114,13 @@ public final class IngestJob {
                         WatermarkStrategy.noWatermarks(),
                         "postgres-cdc " + config.database());
         changes.setParallelism(config.sourceParallelism()).uid(SOURCE_UID);
-        changes.sinkTo(sink).name("staging topics").uid(SINK_UID).setParallelism(1);
+        changes.process(new SchemaRegistrar(config.topicPrefix()))
+                .name("staging schema registry")
+                .uid(REGISTRAR_UID)
+                .setParallelism(1)
+                .sinkTo(sink)
+                .name("staging topics")
+                .uid(SINK_UID)
+                .setParallelism(1);
     }
 }

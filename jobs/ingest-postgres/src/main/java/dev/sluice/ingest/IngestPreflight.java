@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.stagingschemas.StagingSchemaRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -403,6 +404,13 @@ public final class IngestPreflight {
                                                             config.retentionMs(topic)
                                                                     .orElse(-1L)))));
                 }
+            }
+            String registry = StagingSchemaRegistry.topicFor(config.topicPrefix());
+            if (!existing.contains(registry)) {
+                // the staging schema registry: one record per staging topic kept forever
+                missing.add(
+                        new NewTopic(registry, 1, config.topicReplicationFactor())
+                                .configs(StagingSchemaRegistry.topicConfig()));
             }
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -1,5 +1,13 @@
 package dev.sluice.ingest;
 
+import dev.sluice.stagingschemas.StagingColumn;
+import dev.sluice.stagingschemas.StagingSchemas;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +16,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.Json
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -18,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * primary key as JSON key, and the common change format as value: a Debezium envelope {@code
  * {"before", "after", "op", "ts_ms", "source"}} without embedded schema. An event that cannot be
  * encoded goes to the dead-letter topic with the reason instead of failing or vanishing, and so
- * does a note for a change staged with a value it could not hold (see {@link DeadLetter}).
+ * does a note for a change staged with a value it could not hold (see {@link DeadLetter}). The
+ * {@code source} block carries {@code schema_version}, the fingerprint of the table's columns that
+ * an ALTER TABLE changes (the same algorithm as the MySQL ingest's, see docs/schema-changes.md).
  */
 final class StagingRecordDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
@@ -39,6 +50,9 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
     private final DeadLetterKeys deadLetterKeys;
     private StagingEncryption encryption;
     private transient ObjectMapper mapper;
+    private transient Map<Schema, String[]> versions;
+    // topic@version this reader has sent the columns of (see StagingRecord.schemaColumns)
+    private transient Set<String> announced;
 
     StagingRecordDeserializer(String topicPrefix, String database, String deadLetterTopic) {
         this(topicPrefix, database, deadLetterTopic, DeadLetterKeys.raw());
@@ -139,6 +153,8 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                 ChangeEventEncoder.encode(
                         value.schema().field("ts_ms").schema(), value.get("ts_ms"), substitutions));
         ObjectNode sourceNode = envelope.putObject("source");
+        String[] version =
+                schemaVersion(value.schema().field("after").schema(), record.keySchema());
         for (String name : SOURCE_FIELDS) {
             Field field = source.schema().field(name);
             if (field != null) {
@@ -153,7 +169,59 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                         ? mapper().writeValueAsBytes(
                                         ChangeEventEncoder.encodeStruct(keyStruct, substitutions))
                         : null;
-        return new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
+        sourceNode.put("schema_version", version[0]);
+        StagingRecord staged = new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
+        staged.schemaVersion = version[0];
+        if (announced().add(topic + "@" + version[0])) {
+            staged.schemaColumns = version[1];
+        }
+        Object ts = source.get("ts_ms");
+        staged.sourceMillis = ts instanceof Number n ? n.longValue() : 0L;
+        return staged;
+    }
+
+    /**
+     * The schema version of the row's columns ({@link StagingSchemas#fingerprint} of their Flink
+     * SQL types, nullability and key membership, computed as in the MySQL ingest) and the columns
+     * as JSON. Debezium reuses one schema object per table version (it builds a new one when
+     * pgoutput's relation message shows changed columns), so it is computed once each.
+     */
+    String[] schemaVersion(Schema row, Schema key) {
+        if (versions == null) {
+            versions = new IdentityHashMap<>();
+        }
+        String[] version = versions.get(row);
+        if (version == null) {
+            if (versions.size() > 1_000) {
+                versions.clear();
+            }
+            Set<String> keyColumns = new HashSet<>();
+            if (key != null && key.type() == Schema.Type.STRUCT) {
+                key.fields().forEach(f -> keyColumns.add(f.name()));
+            }
+            List<StagingColumn> columns = new ArrayList<>();
+            for (Field field : row.fields()) {
+                columns.add(
+                        new StagingColumn(
+                                field.name(),
+                                ChangeEventEncoder.flinkType(field.schema()),
+                                field.schema().isOptional(),
+                                keyColumns.contains(field.name())));
+            }
+            version =
+                    new String[] {
+                        StagingSchemas.fingerprint(columns), StagingSchemas.columnsJson(columns)
+                    };
+            versions.put(row, version);
+        }
+        return version;
+    }
+
+    private Set<String> announced() {
+        if (announced == null) {
+            announced = new HashSet<>();
+        }
+        return announced;
     }
 
     private ObjectMapper mapper() {

@@ -274,7 +274,23 @@ class IngestPreflightITCase {
 
         try (Admin admin = KAFKA.broker().admin()) {
             Set<String> topics = admin.listTopics().names().get();
-            assertThat(topics).contains("staging.shop.public.orders", "staging.shop.dead-letter");
+            assertThat(topics)
+                    .contains(
+                            "staging.shop.public.orders",
+                            "staging.shop.dead-letter",
+                            "staging._schemas");
+            org.apache.kafka.common.config.ConfigResource registry =
+                    new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                            "staging._schemas");
+            assertThat(
+                            admin.describeConfigs(List.of(registry))
+                                    .all()
+                                    .get()
+                                    .get(registry)
+                                    .get("cleanup.policy")
+                                    .value())
+                    .isEqualTo("compact");
         }
         try (Connection connection = POSTGRES.server().connect("shop");
                 Statement statement = connection.createStatement();

@@ -20,6 +20,10 @@ import dev.sluice.harness.KafkaBroker;
 import dev.sluice.harness.KafkaExtension;
 import dev.sluice.harness.PostgresExtension;
 import dev.sluice.harness.PostgresServer;
+import dev.sluice.stagingschemas.SchemaChange;
+import dev.sluice.stagingschemas.StagingColumn;
+import dev.sluice.stagingschemas.StagingSchema;
+import dev.sluice.stagingschemas.StagingSchemaRegistry;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -32,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.common.TimestampFormat;
@@ -317,15 +322,109 @@ class IngestTypesITCase {
         }
     }
 
+    /** The staging columns of a table both ingest tests create (MySqlIngestITCase too). */
+    static final List<StagingColumn> SAME_SHAPE =
+            List.of(
+                    new StagingColumn("id", "BIGINT", false, true),
+                    new StagingColumn("name", "STRING", true, false),
+                    new StagingColumn("amount", "DECIMAL(12, 2)", true, false),
+                    new StagingColumn("created_at", "TIMESTAMP_LTZ(6)", true, false),
+                    new StagingColumn("visits", "INT", true, false));
+
+    /** Their version: the same literal MySqlIngestITCase checks for its MariaDB table. */
+    static final String SAME_SHAPE_VERSION = "aed21431ff01f26d";
+
+    @Test
+    void alterTableWhileStreamingChangesTheVersionAndTheRegistrySaysWhatChanged() throws Exception {
+        PostgresServer postgres = POSTGRES.server();
+        postgres.createDatabase("altered");
+        try (Connection connection = postgres.connect("altered");
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE customers (id bigint PRIMARY KEY, name text,"
+                            + " amount numeric(12, 2), created_at timestamptz, visits int)");
+            statement.execute("ALTER TABLE customers REPLICA IDENTITY FULL");
+            statement.execute(
+                    "INSERT INTO customers VALUES (1, 'a', 1.50, '2026-12-06 10:00:00+00', 3)");
+        }
+        IngestConfig config = config(postgres, "altered", "public.customers", "altered_slot");
+        IngestPreflight.prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        IngestJob.addTo(env, config);
+        JobClient job = env.executeAsync("altered ingest");
+        String topic = config.topicFor("public", "customers");
+        try {
+            awaitRecords(job, topic, 1);
+            try (Connection connection = postgres.connect("altered");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO customers (id, name) VALUES (2, 'streamed')");
+                statement.execute("ALTER TABLE customers ADD COLUMN loyalty_tier text");
+                statement.execute(
+                        "INSERT INTO customers (id, name, loyalty_tier) VALUES (3, 'c', 'gold')");
+                statement.execute("ALTER TABLE customers DROP COLUMN visits");
+                statement.execute("INSERT INTO customers (id, name) VALUES (4, 'd')");
+                statement.execute("ALTER TABLE customers ALTER COLUMN amount TYPE numeric(14, 2)");
+                statement.execute("INSERT INTO customers (id, amount) VALUES (5, 123456789012.34)");
+            }
+            awaitRecords(job, topic, 5);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+
+        Map<Long, String> versions = new HashMap<>();
+        for (KafkaBroker.Record record : KAFKA.broker().readCommitted(topic, DEADLINE)) {
+            JsonNode change = JSON.readTree(record.value());
+            versions.put(
+                    change.get("after").get("id").asLong(),
+                    change.get("source").get("schema_version").asText());
+        }
+        // the same columns as the MariaDB table of MySqlIngestITCase: the same version
+        assertThat(versions.get(1L)).isEqualTo(SAME_SHAPE_VERSION);
+        assertThat(versions.get(2L)).isEqualTo(SAME_SHAPE_VERSION);
+        assertThat(List.of(versions.get(3L), versions.get(4L), versions.get(5L)))
+                .doesNotHaveDuplicates()
+                .doesNotContain(SAME_SHAPE_VERSION);
+
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", KAFKA.broker().bootstrapServers());
+        List<StagingSchema> history =
+                StagingSchemaRegistry.readHistory(kafka, "staging", DEADLINE).get(topic);
+        assertThat(history)
+                .extracting(StagingSchema::version)
+                .containsExactly(
+                        SAME_SHAPE_VERSION, versions.get(3L), versions.get(4L), versions.get(5L));
+        assertThat(history.get(0).columns()).isEqualTo(SAME_SHAPE);
+        assertThat(history.get(0).previous()).isNull();
+        for (int i = 1; i < history.size(); i++) {
+            assertThat(history.get(i).previous()).isEqualTo(history.get(i - 1).version());
+        }
+        assertThat(history.get(1).change().added())
+                .containsExactly(new StagingColumn("loyalty_tier", "STRING", true, false));
+        assertThat(history.get(1).change().dropped()).isEmpty();
+        assertThat(history.get(2).change().dropped())
+                .containsExactly(new StagingColumn("visits", "INT", true, false));
+        assertThat(history.get(2).change().added()).isEmpty();
+        assertThat(history.get(3).change().widened())
+                .containsExactly(
+                        new SchemaChange.TypeChange("amount", "DECIMAL(12, 2)", "DECIMAL(14, 2)"));
+        assertThat(StagingSchemaRegistry.read(kafka, "staging", DEADLINE).get(topic))
+                .isEqualTo(history.get(3));
+    }
+
     private static IngestConfig config(PostgresServer postgres) {
+        return config(postgres, "types", "public.everything", "types_slot");
+    }
+
+    private static IngestConfig config(
+            PostgresServer postgres, String database, String table, String slot) {
         org.apache.flink.configuration.Configuration options =
                 new org.apache.flink.configuration.Configuration();
         options.set(IngestOptions.POSTGRES_HOSTNAME, postgres.host());
         options.set(IngestOptions.POSTGRES_PORT, postgres.port());
-        options.set(IngestOptions.POSTGRES_DATABASE, "types");
+        options.set(IngestOptions.POSTGRES_DATABASE, database);
         options.set(IngestOptions.POSTGRES_USERNAME, postgres.username());
-        options.set(IngestOptions.TABLES, List.of("public.everything"));
-        options.set(IngestOptions.SLOT_NAME, "types_slot");
+        options.set(IngestOptions.TABLES, List.of(table));
+        options.set(IngestOptions.SLOT_NAME, slot);
         options.set(IngestOptions.KAFKA_BOOTSTRAP_SERVERS, KAFKA.broker().bootstrapServers());
         options.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
         return IngestConfig.from(

@@ -25,6 +25,7 @@ public final class MySqlIngestJob {
 
     static final String SOURCE_UID = "sluice-ingest-mysql-source";
     static final String SINK_UID = "sluice-ingest-staging-sink";
+    static final String REGISTRAR_UID = "sluice-ingest-schema-registrar";
 
     private MySqlIngestJob() {}
 
@@ -98,6 +99,13 @@ public final class MySqlIngestJob {
                 env.fromSource(
                         source, WatermarkStrategy.noWatermarks(), "mysql-cdc " + config.database());
         changes.setParallelism(config.sourceParallelism()).uid(SOURCE_UID);
-        changes.sinkTo(sink).name("staging topics").uid(SINK_UID).setParallelism(1);
+        changes.process(new SchemaRegistrar(config.topicPrefix()))
+                .name("staging schema registry")
+                .uid(REGISTRAR_UID)
+                .setParallelism(1)
+                .sinkTo(sink)
+                .name("staging topics")
+                .uid(SINK_UID)
+                .setParallelism(1);
     }
 }

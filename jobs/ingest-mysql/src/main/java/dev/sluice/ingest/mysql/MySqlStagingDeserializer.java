@@ -1,12 +1,13 @@
 package dev.sluice.ingest.mysql;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.sluice.stagingschemas.StagingColumn;
+import dev.sluice.stagingschemas.StagingSchemas;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
@@ -40,7 +41,9 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
 
     private final MySqlIngestConfig config;
     private transient ObjectMapper mapper;
-    private transient Map<Schema, String> versions;
+    private transient Map<Schema, String[]> versions;
+    // topic@version this reader has sent the columns of (see StagingRecord.schemaColumns)
+    private transient Set<String> announced;
 
     MySqlStagingDeserializer(MySqlIngestConfig config) {
         this.config = config;
@@ -93,7 +96,9 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
                         value.schema().field("ts_ms").schema(), value.get("ts_ms")));
         ObjectNode sourceNode = envelope.putObject("source");
         sourceNode.put("schema", config.stagingSchema());
-        sourceNode.put("schema_version", schemaVersion(value.schema().field("after").schema()));
+        String[] version =
+                schemaVersion(value.schema().field("after").schema(), record.keySchema());
+        sourceNode.put("schema_version", version[0]);
         for (String name : SOURCE_FIELDS) {
             Field field = source.schema().field(name);
             if (field != null) {
@@ -104,52 +109,95 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
                 record.key() instanceof Struct keyStruct
                         ? mapper().writeValueAsBytes(MySqlChangeEncoder.encodeStruct(keyStruct))
                         : null;
-        return new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
+        StagingRecord staged = new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
+        staged.schemaVersion = version[0];
+        if (announced().add(topic + "@" + version[0])) {
+            staged.schemaColumns = version[1];
+        }
+        Object ts = source.get("ts_ms");
+        staged.sourceMillis = ts instanceof Number n ? n.longValue() : 0L;
+        return staged;
     }
 
     /**
-     * A fingerprint of the row's columns (name, type, logical type and its parameters such as
-     * precision and scale, nullability, in order): the same for every change of a table until an
-     * ALTER TABLE changes its columns, so a reader of staging sees where the table's schema
-     * changed. Debezium reuses one schema object per table version, so it is computed once each.
+     * The schema version of the row's columns ({@link StagingSchemas#fingerprint} of their Flink
+     * SQL types, nullability and key membership) and the columns as JSON: the same for every change
+     * of a table until an ALTER TABLE changes its columns, so a reader of staging sees where the
+     * table's schema changed. Debezium reuses one schema object per table version, so it is
+     * computed once each.
      */
-    String schemaVersion(Schema row) {
+    String[] schemaVersion(Schema row, Schema key) {
         if (versions == null) {
             versions = new IdentityHashMap<>();
         }
-        String version = versions.get(row);
+        String[] version = versions.get(row);
         if (version == null) {
             if (versions.size() > 1_000) {
                 versions.clear();
             }
-            StringBuilder columns = new StringBuilder();
+            Set<String> keyColumns = new HashSet<>();
+            if (key != null && key.type() == Schema.Type.STRUCT) {
+                key.fields().forEach(f -> keyColumns.add(f.name()));
+            }
+            List<StagingColumn> columns = new ArrayList<>();
             for (Field field : row.fields()) {
-                Schema type = field.schema();
-                columns.append(field.name())
-                        .append(':')
-                        .append(type.type())
-                        .append(':')
-                        .append(
-                                type.name() == null
-                                        ? ""
-                                        : type.name().replace(MySqlChangeEncoder.SHADED_PREFIX, ""))
-                        .append(':')
-                        .append(type.parameters() == null ? "" : new TreeMap<>(type.parameters()))
-                        .append(':')
-                        .append(type.isOptional())
-                        .append(';');
+                columns.add(
+                        new StagingColumn(
+                                field.name(),
+                                flinkType(field.schema()),
+                                field.schema().isOptional(),
+                                keyColumns.contains(field.name())));
             }
-            try {
-                byte[] digest =
-                        MessageDigest.getInstance("SHA-256")
-                                .digest(columns.toString().getBytes(StandardCharsets.UTF_8));
-                version = HexFormat.of().formatHex(digest, 0, 8);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-            }
+            version =
+                    new String[] {
+                        StagingSchemas.fingerprint(columns), StagingSchemas.columnsJson(columns)
+                    };
             versions.put(row, version);
         }
         return version;
+    }
+
+    /**
+     * The Flink SQL type a column's staged value maps to (see {@link StagingSchemas#flinkType}).
+     */
+    static String flinkType(Schema schema) {
+        String name =
+                schema.name() == null
+                        ? null
+                        : schema.name().replace(MySqlChangeEncoder.SHADED_PREFIX, "");
+        switch (schema.type()) {
+            case ARRAY:
+                return "ARRAY<" + flinkType(schema.valueSchema()) + ">";
+            case MAP:
+                return "MAP<"
+                        + flinkType(schema.keySchema())
+                        + ", "
+                        + flinkType(schema.valueSchema())
+                        + ">";
+            case STRUCT:
+                if (!"io.debezium.data.VariableScaleDecimal".equals(name)) {
+                    StringBuilder row = new StringBuilder("ROW<");
+                    for (Field f : schema.fields()) {
+                        row.append(row.length() > 4 ? ", " : "")
+                                .append('`')
+                                .append(f.name())
+                                .append("` ")
+                                .append(flinkType(f.schema()));
+                    }
+                    return row.append('>').toString();
+                }
+                break;
+            default:
+                break;
+        }
+        return StagingSchemas.flinkType(schema.type().name(), name, schema.parameters());
+    }
+
+    private Set<String> announced() {
+        if (announced == null) {
+            announced = new HashSet<>();
+        }
+        return announced;
     }
 
     private ObjectMapper mapper() {

@@ -12,6 +12,19 @@ public class StagingRecord {
     public byte[] key;
     public byte[] value;
 
+    /** The schema version of the change's table (null: not a change, e.g. a dead letter). */
+    public String schemaVersion;
+
+    /**
+     * The table's columns as {@code StagingSchemas.columnsJson}, set on the first change of a
+     * version that this source reader emits (null otherwise); the schema registrar needs them only
+     * when the version is new to it.
+     */
+    public String schemaColumns;
+
+    /** When the source says the change happened (epoch millis; 0 when it does not say). */
+    public long sourceMillis;
+
     public StagingRecord() {}
 
     public StagingRecord(String topic, byte[] key, byte[] value) {

@@ -22,6 +22,9 @@ import dev.sluice.harness.AwaitWhileRunning;
 import dev.sluice.harness.KafkaBroker;
 import dev.sluice.harness.KafkaExtension;
 import dev.sluice.harness.MariaDbServer;
+import dev.sluice.stagingschemas.StagingColumn;
+import dev.sluice.stagingschemas.StagingSchema;
+import dev.sluice.stagingschemas.StagingSchemaRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +42,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +125,17 @@ class MySqlIngestITCase {
                     FIELD("e", STRING()),
                     FIELD("s", STRING()));
 
+    /** The staging columns of a table both ingest tests create, and their version. */
+    static final List<StagingColumn> SAME_SHAPE =
+            List.of(
+                    new StagingColumn("id", "BIGINT", false, true),
+                    new StagingColumn("name", "STRING", true, false),
+                    new StagingColumn("amount", "DECIMAL(12, 2)", true, false),
+                    new StagingColumn("created_at", "TIMESTAMP_LTZ(6)", true, false),
+                    new StagingColumn("visits", "INT", true, false));
+
+    static final String SAME_SHAPE_VERSION = "aed21431ff01f26d";
+
     @BeforeAll
     static void startMariaDb() throws Exception {
         folder = Files.createTempDirectory("mysql-ingest-it");
@@ -150,8 +165,15 @@ class MySqlIngestITCase {
                             + " name VARCHAR(100) CHARACTER SET utf8mb4, doc JSON, b VARBINARY(16),"
                             + " e ENUM('red', 'green'), s SET('a', 'b', 'c'))");
             insertRows(statement, 0); // read by the snapshot
+            // the shape IngestTypesITCase (ingest-postgres) gives a PostgreSQL table
+            statement.execute(
+                    "CREATE TABLE same_shape (id BIGINT PRIMARY KEY, name VARCHAR(100),"
+                            + " amount DECIMAL(12, 2), created_at TIMESTAMP(6) NULL, visits INT)");
+            statement.execute(
+                    "INSERT INTO same_shape VALUES (1, 'a', 1.50, '2026-12-06 10:00:00', 3)");
         }
-        MySqlIngestConfig config = config("types", List.of("everything"), Duration.ofSeconds(1));
+        MySqlIngestConfig config =
+                config("types", List.of("everything", "same_shape"), Duration.ofSeconds(1));
         MySqlPreflight.prepare(config);
         JobClient job = start(config, null);
         String topic = config.topicFor("everything");
@@ -173,6 +195,7 @@ class MySqlIngestITCase {
             }
             awaitRecords(job, topic, 8);
             awaitRecords(job, config.deadLetterTopic(), 1);
+            awaitRecords(job, config.topicFor("same_shape"), 1);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -203,6 +226,29 @@ class MySqlIngestITCase {
             assertNullRow(rows.get(3 + offset));
         }
         assertThat(rows).doesNotContainKey(200L).containsKey(201L);
+
+        // the registry: the snapshot's schema, then the ALTER's, in the same transactions
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", KAFKA.broker().bootstrapServers());
+        Map<String, List<StagingSchema>> registry =
+                StagingSchemaRegistry.readHistory(kafka, "staging", DEADLINE);
+        List<StagingSchema> history = registry.get(topic);
+        assertThat(history).hasSize(2);
+        assertThat(history.get(0).previous()).isNull();
+        assertThat(history.get(0).version()).isEqualTo(versions.get(1L));
+        assertThat(history.get(0).column("id"))
+                .isEqualTo(new StagingColumn("id", "BIGINT", false, true));
+        assertThat(history.get(0).column("amount").type()).isEqualTo("DECIMAL(12, 2)");
+        assertThat(history.get(0).column("tstz").type()).isEqualTo("TIMESTAMP_LTZ(6)");
+        assertThat(history.get(1).previous()).isEqualTo(versions.get(1L));
+        assertThat(history.get(1).version()).isEqualTo(versions.get(202L));
+        assertThat(history.get(1).change().added())
+                .containsExactly(new StagingColumn("extra", "INT", true, false));
+        assertThat(history.get(1).change().dropped()).isEmpty();
+        // the same columns as a PostgreSQL table give the same version (IngestTypesITCase)
+        StagingSchema same = registry.get(config.topicFor("same_shape")).get(0);
+        assertThat(same.columns()).isEqualTo(SAME_SHAPE);
+        assertThat(same.version()).isEqualTo(SAME_SHAPE_VERSION);
 
         List<KafkaBroker.Record> letters =
                 KAFKA.broker().readCommitted(config.deadLetterTopic(), DEADLINE);
@@ -328,6 +374,12 @@ class MySqlIngestITCase {
                 resumed,
                 () -> stagingMatches(topic, traffic));
         resumed.cancel().get(30, TimeUnit.SECONDS);
+
+        // the registrar's state came back with the source offsets: one registry record still
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", KAFKA.broker().bootstrapServers());
+        assertThat(StagingSchemaRegistry.readHistory(kafka, "staging", DEADLINE).get(topic))
+                .hasSize(1);
 
         List<KafkaBroker.Record> records = KAFKA.broker().readCommitted(topic, DEADLINE);
         Set<String> positions = new HashSet<>();
