@@ -91,9 +91,9 @@ class SchemaChangeModesITCase {
         KAFKA.broker().createTopics(1, topic, DEAD_LETTER);
         PostgresServer postgres = POSTGRES.server();
         postgres.createDatabase("crm");
-        sql(postgres, "CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT)");
+        sql(postgres, "CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT, score INTEGER)");
         StagingSchemaRegistry.write(
-                kafka(), "staging", schema(topic, V1, null, List.of(), "id", "name"));
+                kafka(), "staging", schema(topic, V1, null, List.of(), "id", "name", "score:INT"));
         Pipeline pipeline = pipeline("evolve", topic, "evolve", postgres);
         Path auditFile = dir.resolve("evolve-audit.jsonl");
         SchemaEvolution evolution =
@@ -104,7 +104,10 @@ class SchemaChangeModesITCase {
                         Duration.ofSeconds(30));
 
         JobClient first = start(pipeline, evolution);
-        produce(topic, change(1, V1, "name", "Ann"), change(2, V1, "name", "Bo"));
+        produce(
+                topic,
+                change(1, V1, "name", "Ann", "score", 7),
+                change(2, V1, "name", "Bo", "score", 8));
         AwaitWhileRunning.until(
                 "rows 1, 2 in both sinks",
                 first,
@@ -115,11 +118,30 @@ class SchemaChangeModesITCase {
         StagingSchemaRegistry.write(
                 kafka(),
                 "staging",
-                schema(topic, V2, V1, List.of("tier", "secret"), "id", "name", "tier", "secret"));
+                schema(
+                        topic,
+                        V2,
+                        V1,
+                        List.of("tier", "secret"),
+                        "id",
+                        "name",
+                        "score:BIGINT",
+                        "tier",
+                        "secret"));
         produce(
                 topic,
-                change(3, V2, "name", "Cy", "tier", "gold", "secret", "s3"),
-                change(2, V2, "name", "Bo", "tier", "silver", "secret", "s2"));
+                change(
+                        3,
+                        V2,
+                        "name",
+                        "Cy",
+                        "score",
+                        3_000_000_000L,
+                        "tier",
+                        "gold",
+                        "secret",
+                        "s3"),
+                change(2, V2, "name", "Bo", "score", 8, "tier", "silver", "secret", "s2"));
         Optional<StagingSchemaChangedException.Found> stop = failure(first);
         assertThat(stop).isPresent();
         assertThat(stop.get().evolve()).isTrue();
@@ -130,7 +152,9 @@ class SchemaChangeModesITCase {
         // what sluice run does on that failure: replan and start again from committed offsets
         JobClient second = start(pipeline, evolution);
         try {
-            produce(topic, change(4, V2, "name", "Di", "tier", "bronze", "secret", "s4"));
+            produce(
+                    topic,
+                    change(4, V2, "name", "Di", "score", 9, "tier", "bronze", "secret", "s4"));
             AwaitWhileRunning.until(
                     "rows 1 to 4 with tier in both sinks",
                     second,
@@ -145,11 +169,15 @@ class SchemaChangeModesITCase {
                 assertThat(rows.get(1L)).containsEntry("name", "Ann").containsEntry("tier", null);
                 assertThat(rows.get(2L)).containsEntry("tier", "silver");
                 assertThat(rows.get(3L)).containsEntry("name", "Cy").containsEntry("tier", "gold");
+                assertThat(((Number) rows.get(3L).get("score")).longValue())
+                        .isEqualTo(3_000_000_000L);
+                assertThat(((Number) rows.get(1L).get("score")).longValue()).isEqualTo(7L);
                 assertThat(rows.get(4L)).doesNotContainKey("secret");
             }
             Table table = icebergTable("evolve");
             assertThat(table.schema().findField("tier").type()).isEqualTo(Types.StringType.get());
             assertThat(table.schema().findField("secret")).isNull();
+            assertThat(table.schema().findField("score").type()).isEqualTo(Types.LongType.get());
             assertThat(second.getJobStatus().get(30, TimeUnit.SECONDS))
                     .isEqualTo(JobStatus.RUNNING);
         } finally {
@@ -160,6 +188,7 @@ class SchemaChangeModesITCase {
         assertThat(audit.get(0).get("kind").asText()).isEqualTo("schema-change");
         assertThat(audit.get(0).get("propagated").toString()).isEqualTo("[\"tier\"]");
         assertThat(audit.get(0).get("heldBack").toString()).isEqualTo("[\"secret\"]");
+        assertThat(audit.get(0).get("widened").toString()).isEqualTo("[\"score\"]");
     }
 
     @Test
@@ -230,9 +259,13 @@ class SchemaChangeModesITCase {
 
     private static Pipeline pipeline(
             String name, String topic, String mode, PostgresServer postgres) {
+        // the evolve test's score INT is widened to BIGINT by the source
+        String score = name.equals("evolve") ? ", score INT" : "";
         String catalog =
                 "CREATE DATABASE IF NOT EXISTS staging;\n"
-                        + "CREATE TABLE staging.customers (id BIGINT, name STRING,"
+                        + "CREATE TABLE staging.customers (id BIGINT, name STRING"
+                        + score
+                        + ","
                         + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
                         + " 'connector' = 'kafka', 'topic' = '"
                         + topic
@@ -256,7 +289,9 @@ class SchemaChangeModesITCase {
                         + "CREATE DATABASE IF NOT EXISTS warehouse.shop;\n"
                         + "CREATE TABLE IF NOT EXISTS warehouse.shop."
                         + name
-                        + " (id BIGINT NOT NULL, name STRING, PRIMARY KEY (id) NOT ENFORCED)"
+                        + " (id BIGINT NOT NULL, name STRING"
+                        + score
+                        + ", PRIMARY KEY (id) NOT ENFORCED)"
                         + " WITH ('format-version' = '2', 'write.upsert.enabled' = 'true');\n";
         String database = name.equals("evolve") ? "crm" : name;
         String file =
@@ -267,7 +302,9 @@ class SchemaChangeModesITCase {
                         + mode
                         + "\n\n"
                         + "CREATE DATABASE IF NOT EXISTS crm;\n"
-                        + "CREATE TABLE crm.customers (id BIGINT, name STRING,"
+                        + "CREATE TABLE crm.customers (id BIGINT, name STRING"
+                        + score
+                        + ","
                         + " PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'jdbc', 'url' = '"
                         + postgres.jdbcUrl(database)
                         + "', 'table-name' = 'customers', 'username' = '"
@@ -314,12 +351,10 @@ class SchemaChangeModesITCase {
             String topic, String version, String previous, List<String> added, String... names) {
         List<StagingColumn> columns = new ArrayList<>();
         for (String column : names) {
-            columns.add(
-                    new StagingColumn(
-                            column,
-                            column.equals("id") ? "BIGINT" : "STRING",
-                            true,
-                            column.equals("id")));
+            String[] nameType = column.split(":");
+            String type =
+                    nameType.length > 1 ? nameType[1] : column.equals("id") ? "BIGINT" : "STRING";
+            columns.add(new StagingColumn(nameType[0], type, true, column.equals("id")));
         }
         return new StagingSchema(
                 topic,
@@ -330,10 +365,14 @@ class SchemaChangeModesITCase {
                 new SchemaChange(added, List.of(), List.of(), List.of(), List.of()));
     }
 
-    private static String change(long id, String version, String... fields) {
+    private static String change(long id, String version, Object... fields) {
         StringBuilder after = new StringBuilder("{\"id\":").append(id);
         for (int i = 0; i < fields.length; i += 2) {
-            after.append(",\"").append(fields[i]).append("\":\"").append(fields[i + 1]).append('"');
+            Object value = fields[i + 1];
+            after.append(",\"")
+                    .append(fields[i])
+                    .append("\":")
+                    .append(value instanceof String ? "\"" + value + "\"" : value);
         }
         return "{\"before\":null,\"after\":"
                 + after

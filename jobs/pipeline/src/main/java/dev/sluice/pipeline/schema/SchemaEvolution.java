@@ -231,6 +231,19 @@ public final class SchemaEvolution {
         set.put(PREFIX + SchemaChangeOptions.MODE.key(), mode.value());
         set.put(PREFIX + SchemaChangeOptions.VERSIONS.key(), String.join(";", versions));
         set.put(PREFIX + SchemaChangeOptions.HELD_BACK.key(), String.join(";", heldBack));
+        if (mode == SchemaChangeMode.EVOLVE) {
+            // a replan resumes where the stopped job committed (on each checkpoint), not from the
+            // start of the topic; the first run of the group still reads from the earliest offset
+            if (!options.containsKey("properties.group.id") && pipeline.metadata() != null) {
+                set.put("properties.group.id", "sluice-pipeline-" + pipeline.metadata().name());
+            }
+            if ("earliest-offset".equals(options.get("scan.startup.mode"))) {
+                set.put("scan.startup.mode", "group-offsets");
+            }
+            if (!options.containsKey("properties.auto.offset.reset")) {
+                set.put("properties.auto.offset.reset", "earliest");
+            }
+        }
         StringBuilder sql = new StringBuilder("ALTER TABLE ").append(quote(table)).append(" SET (");
         set.forEach((k, v) -> sql.append("'").append(k).append("' = '").append(v).append("', "));
         sql.setLength(sql.length() - 2);
@@ -315,28 +328,24 @@ public final class SchemaEvolution {
         for (String name : widened) {
             Optional<Column> existing = columns.getColumn(name);
             StagingColumn column = schema.column(name).orElseThrow();
-            if (iceberg
-                    && existing.isPresent()
-                    && isWidening(existing.get().getDataType().getLogicalType(), column)) {
-                tEnv.executeSql(
-                        "ALTER TABLE "
-                                + quote(sink.name())
-                                + " MODIFY (`"
-                                + name
-                                + "` "
-                                + column.type()
-                                + ")");
+            if (existing.isEmpty()
+                    || !isWidening(existing.get().getDataType().getLogicalType(), column)) {
+                continue;
+            }
+            if (jdbc) {
+                jdbcWidenColumn(options, name, column.type());
+                actions.add(sink.name() + " ALTER COLUMN " + name + " TYPE (database)");
+            }
+            tEnv.executeSql(
+                    "ALTER TABLE "
+                            + quote(sink.name())
+                            + " MODIFY (`"
+                            + name
+                            + "` "
+                            + column.type()
+                            + ")");
+            if (iceberg) {
                 actions.add(sink.name() + " widen " + name + " to " + column.type() + " (Iceberg)");
-            } else if (jdbc) {
-                notes.add(
-                        "Warning: "
-                                + sink.name()
-                                + "."
-                                + name
-                                + " widened to "
-                                + column.type()
-                                + " in staging; JDBC sinks only gain columns: widen it in the"
-                                + " database by hand.");
             }
         }
         return actions;
@@ -437,6 +446,34 @@ public final class SchemaEvolution {
         }
     }
 
+    private static void jdbcWidenColumn(
+            Map<String, String> options, String name, String flinkType) {
+        String sqlType = jdbcType(flinkType);
+        try (Connection connection = jdbc(options);
+                Statement statement = connection.createStatement()) {
+            // PostgreSQL's spelling; widening keeps every stored value
+            statement.execute(
+                    "ALTER TABLE "
+                            + options.get("table-name")
+                            + " ALTER COLUMN "
+                            + name
+                            + " TYPE "
+                            + sqlType);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "Cannot widen column "
+                            + name
+                            + " to "
+                            + sqlType
+                            + " in JDBC sink table "
+                            + options.get("table-name")
+                            + ": "
+                            + e.getMessage()
+                            + ". Widen it by hand, or set its sink to -- @schema-changes ignore.",
+                    e);
+        }
+    }
+
     /** The SQL type of a new JDBC column, as Flink's JDBC connector writes the Flink type. */
     static String jdbcType(String flinkType) {
         LogicalType type =
@@ -474,6 +511,25 @@ public final class SchemaEvolution {
     private static Connection jdbc(Map<String, String> options) throws SQLException {
         return DriverManager.getConnection(
                 options.get("url"), options.get("username"), options.get("password"));
+    }
+
+    /** Records that a sink in mode fail stopped the pipeline on a schema change. */
+    public void auditFailure(Pipeline pipeline, String message) {
+        if (audit == null) {
+            return;
+        }
+        ObjectNode record = JSON.createObjectNode();
+        record.put("kind", "schema-change");
+        record.put("at", Instant.now().toString());
+        record.put("context", context);
+        if (pipeline.metadata() != null) {
+            record.put("pipeline", pipeline.metadata().name());
+            record.put("owner", pipeline.metadata().owner());
+        }
+        record.put("mode", SchemaChangeMode.FAIL.value());
+        record.put("decision", "fail");
+        record.put("message", message);
+        audit.appendRecord(record);
     }
 
     private void audit(
