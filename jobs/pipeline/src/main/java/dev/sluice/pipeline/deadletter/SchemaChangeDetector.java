@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * declare (and no review held back), a declared column the record lacks, or a {@code
  * source.schema_version} the plan did not know is a schema change, handled by the table's mode. A
  * version seen once is not checked again, so the cost is one scan for the version per record.
+ * Records without a version are checked field by field in modes fail and evolve, and not at all in
+ * mode ignore.
  */
 final class SchemaChangeDetector implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -69,6 +71,11 @@ final class SchemaChangeDetector implements Serializable {
             open(null);
         }
         String version = version(message);
+        if (version == null && mode == SchemaChangeMode.IGNORE) {
+            // without a version there is nothing to remember a check by: ignore would parse every
+            // record a second time to log one line, so it checks versioned records only
+            return;
+        }
         if (version != null && (knownVersions.contains(version) || settled.contains(version))) {
             return;
         }

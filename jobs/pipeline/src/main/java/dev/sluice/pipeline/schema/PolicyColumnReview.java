@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * A column is reviewed when the policy classifies it: {@code classifications:} has an entry for
- * {@code <dataset>.<column>} (an empty list {@code []} says "reviewed, not sensitive"). The dataset
- * is the one the policy's {@code sources:} give the staging topic (a {@code kafka:} entry whose
- * topic pattern matches) or the staging table (a {@code table:} entry).
+ * {@code <dataset>.<column>} (a class no rule restricts, such as {@code [INTERNAL.LOYALTY]}, marks
+ * a reviewed column that is not sensitive). The dataset is the one the policy's {@code sources:}
+ * give the staging topic (a {@code kafka:} entry whose topic pattern matches) or the staging table
+ * (a {@code table:} entry).
  */
 public final class PolicyColumnReview implements ColumnReview {
     private final Policy policy;

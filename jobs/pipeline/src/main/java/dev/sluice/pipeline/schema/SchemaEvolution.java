@@ -77,6 +77,55 @@ public final class SchemaEvolution {
         return List.copyOf(notes);
     }
 
+    /**
+     * What {@code sluice validate} says about a pipeline's schema-change modes without planning it:
+     * sinks in mode evolve whose query names its columns (nothing new reaches them), and per-sink
+     * entries that name no sink of the pipeline (an error when it runs).
+     */
+    public static List<String> warnings(Pipeline pipeline) {
+        List<String> warnings = new ArrayList<>();
+        if (pipeline.metadata() == null) {
+            return warnings;
+        }
+        SchemaChangeModes modes = pipeline.metadata().schemaChanges();
+        List<String> targets = new ArrayList<>();
+        for (BoundStatement insert : pipeline.inserts()) {
+            InsertShape shape;
+            try {
+                shape = InsertShape.of(insert.sql());
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            String target = String.join(".", shape.target());
+            targets.add(target);
+            SchemaChangeMode mode = modes.forSink(target);
+            if (mode == SchemaChangeMode.EVOLVE && shape.starFrom() == null) {
+                warnings.add(
+                        "warning: sink "
+                                + target
+                                + " is in schema-change mode evolve, but its query names its"
+                                + " columns: no new source column reaches it. Only INSERT INTO"
+                                + " sink SELECT * FROM one staging table takes new columns"
+                                + " (docs/schema-changes.md#per-sink-modes).");
+            }
+        }
+        for (String entry : modes.bySink().keySet()) {
+            if (targets.stream()
+                    .noneMatch(
+                            t ->
+                                    SchemaChangeModes.names(entry, t)
+                                            || SchemaChangeModes.names(t, entry))) {
+                warnings.add(
+                        "warning: -- @schema-changes names "
+                                + entry
+                                + ", which no INSERT writes (sinks: "
+                                + targets
+                                + "); sluice run refuses it.");
+            }
+        }
+        return warnings;
+    }
+
     /** One sink and what its query reads. */
     private record Sink(String name, SchemaChangeMode mode, InsertShape shape, String starFrom) {}
 
