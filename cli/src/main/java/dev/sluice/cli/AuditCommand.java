@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "List the policy gate's decisions from the audit log, newest last: pipeline, content"
                     + " hash, owner, decision, rule ids, findings, where and when it was decided."
                     + " --kind maintenance lists the actions of sluice maintain instead, --kind"
-                    + " erasure the steps of sluice forget.",
+                    + " erasure the steps of sluice forget, --kind schema-change the schema-change"
+                    + " decisions of sluice run and pipeline starts.",
             "Exit code 0 (also when nothing matches), 1 on a missing or unreadable log, 2 on"
                     + " wrong usage (an unknown --decision or --kind, a bad --since)."
         })
@@ -100,9 +101,14 @@ final class AuditCommand implements Callable<Integer> {
         }
         Instant from = since == null ? null : parseSince(since, Instant.now());
         String wanted = decision == null ? null : parseDecision(decision);
-        if (!kind.equals("gate") && !kind.equals("maintenance") && !kind.equals("erasure")) {
+        if (!kind.equals("gate")
+                && !kind.equals("maintenance")
+                && !kind.equals("erasure")
+                && !kind.equals("schema-change")) {
             throw new UserError(
-                    "Invalid --kind: '" + kind + "'. Use gate, maintenance or erasure.");
+                    "Invalid --kind: '"
+                            + kind
+                            + "'. Use gate, maintenance, erasure or schema-change.");
         }
         List<JsonNode> records;
         try {
@@ -144,6 +150,35 @@ final class AuditCommand implements Callable<Integer> {
                         r.has("rowsDeleted") ? " " + r.path("rowsDeleted").asLong() + " rows" : "");
             }
             out.println(records.size() + (records.size() == 1 ? " record" : " records") + ".");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (kind.equals("schema-change") && format == Format.human) {
+            out.printf(
+                    "%-24s %-24s %-36s %-7s %-8s %s%n",
+                    "TIME", "PIPELINE", "STAGING TABLE", "MODE", "DECISION", "DETAIL");
+            for (JsonNode r : records) {
+                String detail =
+                        r.has("message")
+                                ? r.path("message").asText()
+                                : "propagated "
+                                        + r.path("propagated")
+                                        + ", widened "
+                                        + r.path("widened")
+                                        + ", held back "
+                                        + r.path("heldBack")
+                                        + ", sinks "
+                                        + r.path("sinks");
+                out.printf(
+                        "%-24s %-24s %-36s %-7s %-8s %s%n",
+                        r.path("time").asText(),
+                        r.path("pipeline").asText(),
+                        r.path("stagingTable").asText("-"),
+                        r.path("mode").asText(),
+                        r.path("decision").asText(),
+                        detail);
+            }
+            out.println(records.size() + (records.size() == 1 ? " decision" : " decisions") + ".");
             out.flush();
             return ExitCodes.OK;
         }

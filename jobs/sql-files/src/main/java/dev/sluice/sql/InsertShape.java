@@ -9,6 +9,7 @@ import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlTableRef;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.flink.sql.parser.dml.RichSqlInsert;
 
@@ -31,7 +32,14 @@ public record InsertShape(List<String> target, List<List<String>> sources, List<
         if (!(node instanceof RichSqlInsert insert)) {
             throw new IllegalArgumentException("Not an INSERT: " + node.getKind());
         }
-        List<String> target = ((SqlIdentifier) insert.getTargetTable()).names;
+        SqlNode targetNode = insert.getTargetTable();
+        if (targetNode instanceof SqlTableRef ref) {
+            targetNode = ref.operand(0); // a target with hints: /*+ OPTIONS(...) */
+        }
+        if (!(targetNode instanceof SqlIdentifier targetName)) {
+            throw new IllegalArgumentException("INSERT target is not a table name: " + targetNode);
+        }
+        List<String> target = targetName.names;
         List<List<String>> sources = new ArrayList<>();
         collect(insert.getSource(), sources);
         List<String> star = null;
@@ -45,6 +53,9 @@ public record InsertShape(List<String> target, List<List<String>> sources, List<
             SqlNode from = select.getFrom();
             if (from instanceof SqlBasicCall as && as.getKind() == SqlKind.AS) {
                 from = as.operand(0);
+            }
+            if (from instanceof SqlTableRef ref) {
+                from = ref.operand(0);
             }
             if (from instanceof SqlIdentifier table) {
                 star = List.copyOf(table.names);
@@ -74,6 +85,8 @@ public record InsertShape(List<String> target, List<List<String>> sources, List<
         }
         if (from instanceof SqlIdentifier table) {
             into.add(List.copyOf(table.names));
+        } else if (from instanceof SqlTableRef ref) {
+            from(ref.operand(0), into);
         } else if (from instanceof SqlJoin join) {
             from(join.getLeft(), into);
             from(join.getRight(), into);

@@ -139,7 +139,18 @@ public final class SchemaEvolution {
         Map<String, SchemaChangeMode> tableModes = new LinkedHashMap<>();
         Map<String, List<Sink>> readers = new LinkedHashMap<>();
         for (BoundStatement insert : pipeline.inserts()) {
-            InsertShape shape = InsertShape.of(insert.sql());
+            InsertShape shape;
+            try {
+                shape = InsertShape.of(insert.sql());
+            } catch (IllegalArgumentException e) {
+                // Flink plans it and reports its own error; no mode applies to what cannot be read
+                notes.add(
+                        "Warning: schema-change modes do not apply to the INSERT at "
+                                + insert.location()
+                                + ": "
+                                + e.getMessage());
+                continue;
+            }
             String sinkName = qualify(tEnv, shape.target());
             SchemaChangeMode mode = modes.forSink(sinkName);
             Sink sink =
@@ -569,7 +580,7 @@ public final class SchemaEvolution {
         }
         ObjectNode record = JSON.createObjectNode();
         record.put("kind", "schema-change");
-        record.put("at", Instant.now().toString());
+        record.put("time", Instant.now().toString());
         record.put("context", context);
         if (pipeline.metadata() != null) {
             record.put("pipeline", pipeline.metadata().name());
@@ -613,7 +624,7 @@ public final class SchemaEvolution {
             String decision) {
         ObjectNode record = JSON.createObjectNode();
         record.put("kind", "schema-change");
-        record.put("at", Instant.now().toString());
+        record.put("time", Instant.now().toString());
         record.put("context", context);
         if (pipeline.metadata() != null) {
             record.put("pipeline", pipeline.metadata().name());
