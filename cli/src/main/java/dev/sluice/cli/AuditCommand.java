@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                     + " hash, owner, decision, rule ids, findings, where and when it was decided."
                     + " --kind maintenance lists the actions of sluice maintain instead, --kind"
                     + " erasure the steps of sluice forget, --kind schema-change the source schema"
-                    + " changes read from the staging schema registry.",
+                    + " changes read from the staging schema registry and the schema-change"
+                    + " decisions of sluice run and pipeline starts.",
             "Exit code 0 (also when nothing matches), 1 on a missing or unreadable log, 2 on"
                     + " wrong usage (an unknown --decision or --kind, a bad --since)."
         })
@@ -156,10 +157,33 @@ final class AuditCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (kind.equals(SchemaReview.AUDIT_KIND) && format == Format.human) {
-            out.printf("%-24s %-36s %-16s %-16s %s%n", "TIME", "TOPIC", "FROM", "TO", "CHANGE");
+            // two shapes share the kind: a change seen in the registry (topic, from, to) and a
+            // pipeline's decision on it (pipeline, staging table, mode)
             for (JsonNode r : records) {
+                if (r.has("pipeline")) {
+                    String detail =
+                            r.has("message")
+                                    ? r.path("message").asText()
+                                    : "propagated "
+                                            + r.path("propagated")
+                                            + ", widened "
+                                            + r.path("widened")
+                                            + ", held back "
+                                            + r.path("heldBack")
+                                            + ", sinks "
+                                            + r.path("sinks");
+                    out.printf(
+                            "%-24s pipeline %s, staging table %s, mode %s: %s (%s)%n",
+                            r.path("time").asText(),
+                            r.path("pipeline").asText(),
+                            r.path("stagingTable").asText("-"),
+                            r.path("mode").asText(),
+                            r.path("decision").asText(),
+                            detail);
+                    continue;
+                }
                 out.printf(
-                        "%-24s %-36s %-16s %-16s %s%n",
+                        "%-24s topic %s, version %s -> %s: %s%n",
                         r.path("time").asText(),
                         r.path("topic").asText(),
                         r.path("from").asText(),
@@ -176,7 +200,7 @@ final class AuditCommand implements Callable<Integer> {
                                     + ")");
                 }
             }
-            out.println(records.size() + (records.size() == 1 ? " change" : " changes") + ".");
+            out.println(records.size() + (records.size() == 1 ? " record" : " records") + ".");
             out.flush();
             return ExitCodes.OK;
         }

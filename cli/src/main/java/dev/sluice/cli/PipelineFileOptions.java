@@ -51,4 +51,19 @@ final class PipelineFileOptions {
                 command.commandLine().getErr());
         return new Checked(loaded, variables);
     }
+
+    /** What {@code evolve} may propagate: columns the policy classifies; without a policy, none. */
+    dev.sluice.pipeline.schema.ColumnReview columnReview() {
+        java.util.List<String> specs = gateOptions.policySpecs();
+        if (specs.isEmpty()) {
+            return (table, schema, column) -> false;
+        }
+        return new dev.sluice.pipeline.schema.PolicyColumnReview(
+                dev.sluice.gate.PolicySources.load(specs));
+    }
+
+    /** The audit log the gate writes to, for schema-change decisions. */
+    dev.sluice.gate.AuditLog auditLog() {
+        return gateOptions.audit();
+    }
 }

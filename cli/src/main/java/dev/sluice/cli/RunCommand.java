@@ -1,12 +1,16 @@
 package dev.sluice.cli;
 
 import dev.sluice.cluster.LocalFlinkCluster;
+import dev.sluice.connectors.deadletter.StagingSchemaChangedException;
 import dev.sluice.pipeline.PipelineRunner;
+import dev.sluice.pipeline.schema.SchemaEvolution;
 import dev.sluice.sql.Pipeline;
 import dev.sluice.sql.SqlFileException;
+import dev.sluice.sql.Variables;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,56 +80,56 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     e);
         }
         SavepointOnShutdown shutdown = new SavepointOnShutdown(savepoints, out);
+        SchemaEvolution evolution =
+                new SchemaEvolution(
+                        pipelineFile.columnReview(),
+                        pipelineFile.auditLog(),
+                        "run",
+                        Duration.ofSeconds(60));
         try {
-            Configuration jobConfiguration =
-                    SavepointOnShutdown.jobConfiguration(
-                            work, savepoints, Optional.ofNullable(fromSavepoint));
-            StreamTableEnvironment tEnv =
-                    StreamTableEnvironment.create(cluster.environment(jobConfiguration));
-            TableResult result;
-            try {
-                result = PipelineRunner.execute(tEnv, pipeline);
-            } catch (SqlFileException e) {
-                throw new UserError(e.describe());
-            }
-            JobClient job = result.getJobClient().orElseThrow();
-            out.println(
-                    "Pipeline "
-                            + name
-                            + " (owner "
-                            + pipeline.metadata().owner()
-                            + ") running as job "
-                            + job.getJobID());
-            out.println("Web UI: " + cluster.webUi());
-            out.println("Ctrl-C stops it with a savepoint under " + savepoints);
-            out.flush();
-
-            shutdown.watch(job, "sluice-run-stop");
-            try {
-                JobExecutionResult finished = job.getJobExecutionResult().get();
-                out.println(
-                        "Job "
-                                + finished.getJobID()
-                                + " finished in "
-                                + finished.getNetRuntime(TimeUnit.MILLISECONDS)
-                                + " ms.");
-                return ExitCodes.OK;
-            } catch (ExecutionException e) {
-                if (shutdown.stopping()) {
+            Optional<String> savepoint = Optional.ofNullable(fromSavepoint);
+            String lastChange = null;
+            while (true) {
+                Optional<StagingSchemaChangedException.Found> change =
+                        runOnce(
+                                cluster,
+                                pipeline,
+                                variables,
+                                evolution,
+                                work,
+                                savepoints,
+                                savepoint,
+                                shutdown);
+                if (change.isEmpty()) {
                     return ExitCodes.OK;
                 }
-                Throwable cause = ExceptionUtils.stripExecutionException(e);
-                Throwable root =
-                        ExceptionUtils.findThrowable(cause, t -> t.getCause() == null)
-                                .orElse(cause);
-                throw new UserError(
-                        "Pipeline job failed: "
-                                + variables.redact(String.valueOf(root.getMessage()))
-                                + ". The web UI's exception tab shows the full trace while the cluster runs; check the endpoints in your variables.",
-                        ExitCodes.INVALID,
-                        null);
-            } finally {
-                shutdown.unwatch();
+                StagingSchemaChangedException.Found found = change.get();
+                if (!found.evolve()) {
+                    evolution.auditFailure(pipeline, found.message());
+                    throw new UserError(
+                            "Pipeline job stopped: " + variables.redact(found.message()),
+                            ExitCodes.INVALID,
+                            null);
+                }
+                if (found.message().equals(lastChange)) {
+                    throw new UserError(
+                            "Pipeline job stopped twice on the same schema change, which the"
+                                    + " staging schema registry does not explain: "
+                                    + variables.redact(found.message())
+                                    + " Check that ingest writes the registry topic"
+                                    + " (<prefix>._schemas), or set -- @schema-changes ignore.",
+                            ExitCodes.INVALID,
+                            null);
+                }
+                lastChange = found.message();
+                out.println("Schema change: " + variables.redact(found.message()));
+                out.println(
+                        "Replanning and restarting from the offsets the job committed (sinks"
+                                + " upsert by key, so records read twice change nothing).");
+                out.flush();
+                // the new plan has other operators: it starts from the consumer group's offsets,
+                // not from a savepoint of the old one
+                savepoint = Optional.empty();
             }
         } finally {
             try {
@@ -134,6 +138,82 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 // a stop waiting for this must not wait out its timeout because close() failed
                 shutdown.release();
             }
+        }
+    }
+
+    /**
+     * Plans and runs the pipeline once; returns the schema change that stopped it in mode evolve or
+     * fail, empty when it finished or was stopped.
+     */
+    private Optional<StagingSchemaChangedException.Found> runOnce(
+            LocalFlinkCluster cluster,
+            Pipeline pipeline,
+            Variables variables,
+            SchemaEvolution evolution,
+            Path work,
+            Path savepoints,
+            Optional<String> savepoint,
+            SavepointOnShutdown shutdown)
+            throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        String name = pipeline.metadata().name();
+        Configuration jobConfiguration =
+                SavepointOnShutdown.jobConfiguration(work, savepoints, savepoint);
+        StreamTableEnvironment tEnv =
+                StreamTableEnvironment.create(cluster.environment(jobConfiguration));
+        TableResult result;
+        try {
+            result = PipelineRunner.execute(tEnv, pipeline, null, evolution);
+        } catch (SqlFileException e) {
+            throw new UserError(e.describe());
+        } catch (PipelineRunner.PipelineSchemaException e) {
+            throw new UserError(variables.redact(e.getMessage()));
+        }
+        for (String note : evolution.notes()) {
+            out.println(variables.redact(note));
+        }
+        JobClient job = result.getJobClient().orElseThrow();
+        out.println(
+                "Pipeline "
+                        + name
+                        + " (owner "
+                        + pipeline.metadata().owner()
+                        + ") running as job "
+                        + job.getJobID());
+        out.println("Web UI: " + cluster.webUi());
+        out.println("Ctrl-C stops it with a savepoint under " + savepoints);
+        out.flush();
+
+        shutdown.watch(job, "sluice-run-stop");
+        try {
+            JobExecutionResult finished = job.getJobExecutionResult().get();
+            out.println(
+                    "Job "
+                            + finished.getJobID()
+                            + " finished in "
+                            + finished.getNetRuntime(TimeUnit.MILLISECONDS)
+                            + " ms.");
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (shutdown.stopping()) {
+                return Optional.empty();
+            }
+            Throwable cause = ExceptionUtils.stripExecutionException(e);
+            Optional<StagingSchemaChangedException.Found> change =
+                    StagingSchemaChangedException.find(cause);
+            if (change.isPresent()) {
+                return change;
+            }
+            Throwable root =
+                    ExceptionUtils.findThrowable(cause, t -> t.getCause() == null).orElse(cause);
+            throw new UserError(
+                    "Pipeline job failed: "
+                            + variables.redact(String.valueOf(root.getMessage()))
+                            + ". The web UI's exception tab shows the full trace while the cluster runs; check the endpoints in your variables.",
+                    ExitCodes.INVALID,
+                    null);
+        } finally {
+            shutdown.unwatch();
         }
     }
 }

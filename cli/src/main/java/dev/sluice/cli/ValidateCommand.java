@@ -6,6 +6,7 @@ import dev.sluice.gate.AuditLog;
 import dev.sluice.gate.Finding;
 import dev.sluice.gate.GateCheck;
 import dev.sluice.gate.GateReport;
+import dev.sluice.pipeline.schema.SchemaEvolution;
 import dev.sluice.policy.model.PolicyException;
 import dev.sluice.policy.model.PolicyProblem;
 import dev.sluice.sql.Pipeline;
@@ -128,6 +129,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** Lines of what the gate did not prove, by file, printed under its PASS. */
     private final Map<String, List<String>> gateNotes = new LinkedHashMap<>();
+
+    /** Schema-change mode warnings per pipeline file (docs/schema-changes.md). */
+    private final Map<String, List<String>> schemaNotes = new LinkedHashMap<>();
 
     /** Policy problems found while gating, reported with the first pipeline only. */
     private final java.util.Set<String> policyProblemsReported = new java.util.HashSet<>();
@@ -337,7 +341,9 @@ final class ValidateCommand implements Callable<Integer> {
             Variables variables) {
         GateCheck.Decision decision;
         try {
-            decision = gate.decide(PipelineLoader.load(catalog, source, variables), "validate");
+            Pipeline loaded = PipelineLoader.load(catalog, source, variables);
+            schemaNotes.put(report.file(), SchemaEvolution.warnings(loaded));
+            decision = gate.decide(loaded, "validate");
         } catch (SqlFileException e) {
             return new FileReport(
                     report.file(), report.role(), report.metadata(), List.of(e), report.plan());
@@ -487,6 +493,9 @@ final class ValidateCommand implements Callable<Integer> {
                                         + ", owner "
                                         + report.metadata().owner();
                 out.println(report.file() + ": ok (" + what + ")");
+                for (String warning : schemaNotes.getOrDefault(report.file(), List.of())) {
+                    out.println("  " + warning);
+                }
                 GateReport gateReport = gateReports.get(report.file());
                 if (gateReport != null) {
                     out.println(

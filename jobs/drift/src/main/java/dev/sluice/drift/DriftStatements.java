@@ -39,6 +39,21 @@ public final class DriftStatements {
 
     public static StatementSet prepare(
             StreamTableEnvironment tEnv, Pipeline pipeline, DriftPlan plan) {
+        return prepare(tEnv, pipeline, plan, t -> {});
+    }
+
+    /**
+     * Like {@link #prepare(StreamTableEnvironment, Pipeline, DriftPlan)}, running {@code
+     * beforeInserts} once before the first {@code INSERT} is planned (see {@link
+     * PipelineStatements#prepare(org.apache.flink.table.api.TableEnvironment, Pipeline,
+     * java.util.function.Consumer)}).
+     */
+    public static StatementSet prepare(
+            StreamTableEnvironment tEnv,
+            Pipeline pipeline,
+            DriftPlan plan,
+            java.util.function.Consumer<org.apache.flink.table.api.TableEnvironment>
+                    beforeInserts) {
         // settings, defaults and the catalog files, as the plain runner applies them
         Pipeline withoutOwn =
                 new Pipeline(
@@ -46,11 +61,16 @@ public final class DriftStatements {
                         pipeline.catalog(),
                         new BoundScript(pipeline.pipeline().source(), List.of()),
                         pipeline.variables());
-        StatementSet inserts = PipelineStatements.prepare(tEnv, withoutOwn);
+        StatementSet inserts = PipelineStatements.prepare(tEnv, withoutOwn, t -> {});
+        boolean hooked = false;
         for (BoundStatement statement : pipeline.pipeline().statements()) {
             if (statement.kind() != StatementKind.INSERT) {
                 PipelineStatements.run(tEnv, statement, pipeline.variables());
                 continue;
+            }
+            if (!hooked) {
+                beforeInserts.accept(tEnv);
+                hooked = true;
             }
             if (!watched(tEnv, statement, plan, inserts)) {
                 inserts.addInsertSql(statement.sql());

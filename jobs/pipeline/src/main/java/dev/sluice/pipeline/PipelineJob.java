@@ -7,6 +7,8 @@ import dev.sluice.gate.GateRejectedException;
 import dev.sluice.gate.GateReport;
 import dev.sluice.gate.PipelinePlanner;
 import dev.sluice.gate.PolicySources;
+import dev.sluice.pipeline.schema.PolicyColumnReview;
+import dev.sluice.pipeline.schema.SchemaEvolution;
 import dev.sluice.policy.model.Policy;
 import dev.sluice.sql.Pipeline;
 import dev.sluice.sql.PipelineLoader;
@@ -14,6 +16,7 @@ import dev.sluice.sql.SourceText;
 import dev.sluice.sql.SqlFiles;
 import dev.sluice.sql.Variables;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -103,7 +106,17 @@ public final class PipelineJob {
                 pipeline.pipeline().source().name());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        TableResult result = PipelineRunner.execute(tEnv, pipeline, driftPlan(arguments, pipeline));
+        // schema-change modes: an evolve change stops the job; submitting it again lands here
+        // and applies the change before planning (docs/schema-changes.md)
+        SchemaEvolution evolution =
+                new SchemaEvolution(
+                        new PolicyColumnReview(PolicySources.load(policySpecs(arguments))),
+                        AuditLog.fromEnvironment(),
+                        "job-start",
+                        Duration.ofSeconds(60));
+        TableResult result =
+                PipelineRunner.execute(tEnv, pipeline, driftPlan(arguments, pipeline), evolution);
+        evolution.notes().forEach(note -> LOG.info("{}", note));
         result.getJobClient()
                 .ifPresent(client -> LOG.info("Submitted pipeline job {}", client.getJobID()));
     }

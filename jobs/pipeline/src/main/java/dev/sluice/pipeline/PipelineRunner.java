@@ -2,6 +2,7 @@ package dev.sluice.pipeline;
 
 import dev.sluice.drift.DriftPlan;
 import dev.sluice.drift.DriftStatements;
+import dev.sluice.pipeline.schema.SchemaEvolution;
 import dev.sluice.sql.BoundStatement;
 import dev.sluice.sql.FlinkErrors;
 import dev.sluice.sql.Pipeline;
@@ -68,6 +69,38 @@ public final class PipelineRunner {
             return execute(tEnv, pipeline);
         }
         return execute(tEnv, pipeline, DriftStatements.prepare(tEnv, pipeline, drift));
+    }
+
+    /**
+     * Runs a loaded pipeline with its sinks' schema-change modes applied (see {@link
+     * SchemaEvolution}) and, with a drift plan, drift detection in front of its sinks.
+     */
+    public static TableResult execute(
+            StreamTableEnvironment tEnv,
+            Pipeline pipeline,
+            DriftPlan drift,
+            SchemaEvolution evolution) {
+        StatementSet inserts;
+        try {
+            inserts =
+                    drift == null
+                            ? PipelineStatements.prepare(
+                                    tEnv, pipeline, t -> evolution.apply(t, pipeline))
+                            : DriftStatements.prepare(
+                                    tEnv, pipeline, drift, t -> evolution.apply(t, pipeline));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new PipelineSchemaException(e.getMessage(), e);
+        }
+        return execute(tEnv, pipeline, inserts);
+    }
+
+    /** The schema-change planner refused the pipeline or could not apply a change. */
+    public static final class PipelineSchemaException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PipelineSchemaException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static TableResult execute(

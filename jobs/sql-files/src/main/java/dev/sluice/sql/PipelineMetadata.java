@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param checkpointInterval {@code @checkpoint-interval}, default 30 s; sinks such as Iceberg
  *     commit only on checkpoints, so this is also their commit interval
  * @param tags every other {@code @tag} of the header, by name without the {@code @}
+ * @param schemaChanges the sinks' schema-change modes ({@code @schema-changes}, default {@code
+ *     ignore})
  */
 public record PipelineMetadata(
         String name,
@@ -22,7 +24,8 @@ public record PipelineMetadata(
         String description,
         int parallelism,
         Duration checkpointInterval,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        SchemaChangeModes schemaChanges) {
 
     public static final int DEFAULT_PARALLELISM = 1;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
@@ -43,5 +46,24 @@ public record PipelineMetadata(
                             + ". Use a positive duration such as 10 s.");
         }
         tags = Map.copyOf(tags);
+        Objects.requireNonNull(schemaChanges, "schemaChanges");
+    }
+
+    /** Metadata whose sinks all keep the default schema-change mode. */
+    public PipelineMetadata(
+            String name,
+            String owner,
+            String description,
+            int parallelism,
+            Duration checkpointInterval,
+            Map<String, String> tags) {
+        this(
+                name,
+                owner,
+                description,
+                parallelism,
+                checkpointInterval,
+                tags,
+                SchemaChangeModes.DEFAULT);
     }
 }

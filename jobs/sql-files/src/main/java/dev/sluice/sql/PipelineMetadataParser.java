@@ -1,6 +1,7 @@
 package dev.sluice.sql;
 
 import dev.sluice.policy.model.DidYouMean;
+import dev.sluice.stagingschemas.SchemaChangeMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +24,25 @@ import org.apache.flink.util.TimeUtils;
  *
  * {@code @owner} and {@code @description} are required; {@code @name} defaults to the file name
  * without {@code .sql}; durations are read like Flink's own options ({@code 10 s}, {@code 1min},
- * {@code 500 ms}). The header ends at the first line that is neither a comment nor blank.
+ * {@code 500 ms}). {@code @schema-changes} may appear more than once: once without a sink for the
+ * whole pipeline ({@code -- @schema-changes evolve}) and once per sink ({@code -- @schema-changes
+ * warehouse.payments.customers=fail}). The header ends at the first line that is neither a comment
+ * nor blank.
  */
 public final class PipelineMetadataParser {
     private static final Pattern TAG_LINE = Pattern.compile("^\\s*--\\s*@(\\S*)\\s*(.*?)\\s*$");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+    private static final String SCHEMA_CHANGES = "schema-changes";
     private static final List<String> REQUIRED = List.of("owner", "description");
     private static final List<String> KNOWN =
-            List.of("name", "owner", "description", "parallelism", "checkpoint-interval");
+            List.of(
+                    "name",
+                    "owner",
+                    "description",
+                    "parallelism",
+                    "checkpoint-interval",
+                    SCHEMA_CHANGES);
 
     private PipelineMetadataParser() {}
 
@@ -43,6 +54,10 @@ public final class PipelineMetadataParser {
     public static PipelineMetadata parse(SourceText source) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Integer> lines = new LinkedHashMap<>();
+        SchemaChangeMode pipelineMode = null;
+        int pipelineModeLine = 0;
+        Map<String, SchemaChangeMode> sinkModes = new LinkedHashMap<>();
+        Map<String, Integer> sinkModeLines = new LinkedHashMap<>();
         for (int line = 1; line <= source.lineCount(); line++) {
             String text = source.line(line);
             String trimmed = text.strip();
@@ -82,6 +97,31 @@ public final class PipelineMetadataParser {
                                     + "? (Other tags are allowed, but this one is too close to"
                                     + " a field to be meant as a tag of its own.)");
                 }
+            }
+            if (key.equals(SCHEMA_CHANGES)) {
+                String value = tag.group(2);
+                int equals = value.indexOf('=');
+                String sink = equals < 0 ? null : value.substring(0, equals).strip();
+                String modeText = equals < 0 ? value : value.substring(equals + 1).strip();
+                SchemaChangeMode mode = SchemaChangeMode.parse(modeText).orElse(null);
+                if (mode == null || (sink != null && !NAME.matcher(sink).matches())) {
+                    throw schemaChangesError(source, line, value, modeText, mode == null);
+                }
+                if (sink == null) {
+                    if (pipelineMode != null) {
+                        throw duplicate(source, at, "@schema-changes", pipelineModeLine);
+                    }
+                    pipelineMode = mode;
+                    pipelineModeLine = line;
+                } else {
+                    if (sinkModes.containsKey(sink)) {
+                        throw duplicate(
+                                source, at, "@schema-changes " + sink, sinkModeLines.get(sink));
+                    }
+                    sinkModes.put(sink, mode);
+                    sinkModeLines.put(sink, line);
+                }
+                continue;
             }
             if (values.containsKey(key)) {
                 throw new SqlFileException(
@@ -183,7 +223,47 @@ public final class PipelineMetadataParser {
                 values.get("description"),
                 parallelism,
                 checkpointInterval,
-                tags);
+                tags,
+                new SchemaChangeModes(
+                        pipelineMode == null ? SchemaChangeMode.DEFAULT : pipelineMode, sinkModes));
+    }
+
+    private static SqlFileException schemaChangesError(
+            SourceText source, int line, String value, String modeText, boolean badMode) {
+        String text = source.line(line);
+        int field = text.indexOf("@" + SCHEMA_CHANGES);
+        int valueColumn = text.indexOf(value, field + SCHEMA_CHANGES.length() + 1);
+        int column = valueColumn < 0 ? field : valueColumn;
+        if (badMode && !modeText.isEmpty() && valueColumn >= 0) {
+            column = valueColumn + value.lastIndexOf(modeText);
+        }
+        SourceLocation at = source.location(line, column + 1);
+        String what =
+                badMode
+                        ? "Invalid schema-change mode '" + modeText + "'"
+                        : "Invalid sink name in '" + value + "'";
+        return new SqlFileException(
+                at,
+                source.excerpt(at),
+                what
+                        + " in header field @"
+                        + SCHEMA_CHANGES
+                        + ". Use "
+                        + SchemaChangeMode.allowed()
+                        + ", for the whole pipeline (-- @schema-changes evolve) or for one sink"
+                        + " (-- @schema-changes warehouse.payments.customers=evolve).");
+    }
+
+    private static SqlFileException duplicate(
+            SourceText source, SourceLocation at, String field, int firstLine) {
+        return new SqlFileException(
+                at,
+                source.excerpt(at),
+                "Duplicate header field "
+                        + field
+                        + " (first on line "
+                        + firstLine
+                        + "). Keep one.");
     }
 
     /** The file name without folders and without {@code .sql}. */

@@ -3,6 +3,7 @@ package dev.sluice.sql;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -27,6 +28,16 @@ public final class PipelineStatements {
      * @throws SqlFileException at the first statement Flink refuses
      */
     public static StatementSet prepare(TableEnvironment tEnv, Pipeline pipeline) {
+        return prepare(tEnv, pipeline, t -> {});
+    }
+
+    /**
+     * Like {@link #prepare(TableEnvironment, Pipeline)}, and runs {@code beforeInserts} once, after
+     * the statements before the first {@code INSERT} and before any {@code INSERT} is planned (the
+     * schema-change planner changes staging and sink tables there).
+     */
+    public static StatementSet prepare(
+            TableEnvironment tEnv, Pipeline pipeline, Consumer<TableEnvironment> beforeInserts) {
         applyDefaults(tEnv);
         applyMetadata(tEnv, pipeline);
         ConfigurationTracker tracker = new ConfigurationTracker(tEnv);
@@ -36,8 +47,13 @@ public final class PipelineStatements {
             }
         }
         StatementSet inserts = tEnv.createStatementSet();
+        boolean hooked = false;
         for (BoundStatement statement : pipeline.pipeline().statements()) {
             if (statement.kind() == StatementKind.INSERT) {
+                if (!hooked) {
+                    beforeInserts.accept(tEnv);
+                    hooked = true;
+                }
                 try {
                     inserts.addInsertSql(statement.sql());
                 } catch (RuntimeException e) {
@@ -46,6 +62,9 @@ public final class PipelineStatements {
             } else {
                 run(tEnv, statement, tracker, pipeline.variables());
             }
+        }
+        if (!hooked) {
+            beforeInserts.accept(tEnv);
         }
         return inserts;
     }

@@ -1,6 +1,7 @@
 package dev.sluice.connectors.deadletter;
 
 import dev.sluice.stagingkeys.KeyStoreSettings;
+import dev.sluice.stagingschemas.SchemaChangeMode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,8 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.json.debezium.DebeziumJsonFormatFactory;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.format.ProjectableDecodingFormat;
@@ -28,6 +31,10 @@ import org.apache.flink.table.types.DataType;
  * <p>With {@code encryption.key-store.url} set it also decrypts crypto-shredded staging columns
  * ({@link StagingDecryptionOptions}): a column whose subject's key was destroyed reads NULL, and a
  * {@code _shredded BOOLEAN} column, when the table declares one, reads true on such rows.
+ *
+ * <p>It also detects schema changes ({@link SchemaChangeOptions}): a record with a field the table
+ * does not declare, without a declared column, or of an unplanned {@code source.schema_version} is
+ * handled by {@code schema-changes.mode} (docs/schema-changes.md).
  *
  * <pre>{@code
  * 'format' = 'sluice-debezium-json',
@@ -60,6 +67,7 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
         options.add(DeadLetterOptions.KEY_SECRET_ENV);
         options.add(DeadLetterOptions.MAX_ROW_BYTES);
         options.addAll(StagingDecryptionOptions.ALL);
+        options.addAll(SchemaChangeOptions.all());
         return options;
     }
 
@@ -78,9 +86,39 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
                         .getPrimaryKey()
                         .map(key -> key.getColumns())
                         .orElse(List.of());
+        String modeText = formatOptions.get(SchemaChangeOptions.MODE);
+        SchemaChangeMode mode =
+                SchemaChangeMode.parse(modeText)
+                        .orElseThrow(
+                                () ->
+                                        new ValidationException(
+                                                "Invalid option "
+                                                        + IDENTIFIER
+                                                        + "."
+                                                        + SchemaChangeOptions.MODE.key()
+                                                        + " of "
+                                                        + table
+                                                        + ": '"
+                                                        + modeText
+                                                        + "'. Use "
+                                                        + SchemaChangeMode.allowed()
+                                                        + "."));
+        List<String> declared =
+                context.getCatalogTable().getResolvedSchema().getColumns().stream()
+                        .filter(Column::isPhysical)
+                        .map(Column::getName)
+                        .toList();
+        SchemaChangeDetector detector =
+                new SchemaChangeDetector(
+                        table,
+                        mode,
+                        declared,
+                        formatOptions.get(SchemaChangeOptions.VERSIONS),
+                        formatOptions.get(SchemaChangeOptions.HELD_BACK));
         return new Decoding(
                 inner,
                 sender,
+                detector,
                 keyColumns,
                 formatOptions.get(DeadLetterOptions.MAX_ROW_BYTES),
                 StagingDecryptionOptions.settings(formatOptions));
@@ -90,6 +128,7 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
             implements ProjectableDecodingFormat<DeserializationSchema<RowData>> {
         private final DecodingFormat<DeserializationSchema<RowData>> inner;
         private final DeadLetterSender sender;
+        private final SchemaChangeDetector detector;
         private final List<String> keyColumns;
         private final int maxRowBytes;
         private final KeyStoreSettings decryption;
@@ -97,11 +136,13 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
         Decoding(
                 DecodingFormat<DeserializationSchema<RowData>> inner,
                 DeadLetterSender sender,
+                SchemaChangeDetector detector,
                 List<String> keyColumns,
                 int maxRowBytes,
                 KeyStoreSettings decryption) {
             this.inner = inner;
             this.sender = sender;
+            this.detector = detector;
             this.keyColumns = keyColumns;
             this.maxRowBytes = maxRowBytes;
             this.decryption = decryption;
@@ -126,7 +167,8 @@ public final class DeadLetterJsonFormatFactory implements DeserializationFormatF
                                     .createRuntimeDecoder(context, physicalDataType, projections)
                             : inner.createRuntimeDecoder(context, physicalDataType);
             DeserializationSchema<RowData> guarded =
-                    new DeadLetteringDeserializer(decoder, sender, keyColumns, maxRowBytes);
+                    new DeadLetteringDeserializer(
+                            decoder, sender, detector, keyColumns, maxRowBytes);
             // decryption outside the dead-letter guard: a key store failure fails the job (and
             // Flink restarts it) instead of sending every record to dead letter
             return decryption == null ? guarded : new DecryptingDeserializer(guarded, decryption);

@@ -23,6 +23,7 @@ final class DeadLetteringDeserializer implements DeserializationSchema<RowData> 
 
     private final DeserializationSchema<RowData> inner;
     private final DeadLetterSender sender;
+    private final SchemaChangeDetector detector;
     private final List<String> keyColumns;
     private final int maxRowBytes;
     private transient ObjectMapper mapper;
@@ -30,10 +31,12 @@ final class DeadLetteringDeserializer implements DeserializationSchema<RowData> 
     DeadLetteringDeserializer(
             DeserializationSchema<RowData> inner,
             DeadLetterSender sender,
+            SchemaChangeDetector detector,
             List<String> keyColumns,
             int maxRowBytes) {
         this.inner = inner;
         this.sender = sender;
+        this.detector = detector;
         this.keyColumns = keyColumns;
         this.maxRowBytes = maxRowBytes;
     }
@@ -41,6 +44,9 @@ final class DeadLetteringDeserializer implements DeserializationSchema<RowData> 
     @Override
     public void open(InitializationContext context) throws Exception {
         inner.open(context);
+        if (detector != null) {
+            detector.open(context.getMetricGroup());
+        }
     }
 
     @Override
@@ -63,6 +69,10 @@ final class DeadLetteringDeserializer implements DeserializationSchema<RowData> 
                             + ")",
                     message);
             return;
+        }
+        if (detector != null) {
+            // outside the dead-letter guard: a schema change is no poison record
+            detector.check(message);
         }
         List<RowData> rows = new java.util.ArrayList<>(2);
         try {
