@@ -69,14 +69,24 @@ class SchemaEvolutionTest {
                 new PolicyColumnReview(PolicySources.load(List.of(policy.toString())));
         StagingSchema schema =
                 new StagingSchema(
-                        "staging.shop.public.customers", "v", null, List.of(), null, null);
+                        "staging.shop.public.customers",
+                        "v",
+                        null,
+                        List.of(),
+                        java.time.Instant.EPOCH,
+                        dev.sluice.stagingschemas.SchemaChange.NONE);
         String table = "default_catalog.staging.customers";
         assertThat(review.mayPropagate(table, schema, column("tier"))).isTrue();
         assertThat(review.mayPropagate(table, schema, column("email"))).isTrue();
         assertThat(review.mayPropagate(table, schema, column("secret"))).isFalse();
         StagingSchema other =
                 new StagingSchema(
-                        "staging.other.public.customers", "v", null, List.of(), null, null);
+                        "staging.other.public.customers",
+                        "v",
+                        null,
+                        List.of(),
+                        java.time.Instant.EPOCH,
+                        dev.sluice.stagingschemas.SchemaChange.NONE);
         assertThat(review.mayPropagate(table, other, column("tier"))).isFalse();
     }
 
