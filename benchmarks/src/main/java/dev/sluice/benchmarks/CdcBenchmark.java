@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -253,6 +254,12 @@ public final class CdcBenchmark {
     private final Map<Boolean, KafkaConsumer<byte[], byte[]>> offsetConsumers = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
 
+    /** Ingest options for the run ({@code --ingest key=value}), e.g. producer batching. */
+    private final Map<String, String> ingestOptions = new LinkedHashMap<>();
+
+    /** Only the ingest stages (snapshot, stream drain): {@code --ingest-only}. */
+    private boolean ingestOnly;
+
     CdcBenchmark(Settings settings, PrintStream out, boolean interactive) {
         this.settings = settings;
         this.out = out;
@@ -260,8 +267,35 @@ public final class CdcBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = Settings.parse(args);
-        Report report = new CdcBenchmark(settings, System.out, System.console() != null).run();
+        // options of the run rather than of its sizes: --ingest key=value (repeatable),
+        // --ingest-only; the rest are sizes
+        Map<String, String> ingestOptions = new LinkedHashMap<>();
+        boolean ingestOnly = false;
+        List<String> sizes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--ingest-only")) {
+                ingestOnly = true;
+            } else if (args[i].equals("--ingest")) {
+                String option = i + 1 < args.length ? args[++i] : "";
+                int equals = option.indexOf('=');
+                if (equals <= 0) {
+                    throw new IllegalArgumentException(
+                            "Option --ingest needs key=value (an ingest job option, see"
+                                    + " docs/ingest.md), e.g. --ingest kafka.producer.linger=0ms;"
+                                    + " got '"
+                                    + option
+                                    + "'");
+                }
+                ingestOptions.put(option.substring(0, equals), option.substring(equals + 1));
+            } else {
+                sizes.add(args[i]);
+            }
+        }
+        Settings settings = Settings.parse(sizes.toArray(String[]::new));
+        CdcBenchmark benchmark = new CdcBenchmark(settings, System.out, System.console() != null);
+        benchmark.ingestOptions.putAll(ingestOptions);
+        benchmark.ingestOnly = ingestOnly;
+        Report report = benchmark.run();
         if (report.stages().isEmpty()) {
             System.exit(1);
         }
@@ -275,7 +309,7 @@ public final class CdcBenchmark {
                 Locale.ROOT,
                 "CDC benchmark: snapshot %,d rows, backlog %,d changes, end to end %s changes/s"
                         + " held %d s each (%d connections, %d changes per transaction)%n"
-                        + "machine: %d cores, load average %s at start%n",
+                        + "machine: %d cores, load average %s at start%s%n",
                 settings.snapshotRows(),
                 settings.backlogChanges(),
                 settings.rates(),
@@ -283,12 +317,20 @@ public final class CdcBenchmark {
                 settings.connections(),
                 settings.batch(),
                 Runtime.getRuntime().availableProcessors(),
-                ProcessStats.loadAverage());
+                ProcessStats.loadAverage(),
+                (ingestOptions.isEmpty() ? "" : "; ingest options " + ingestOptions)
+                        + (ingestOnly ? "; ingest stages only" : ""));
         List<JobClient> jobs = new ArrayList<>();
         try {
             stack = EmbeddedStack.start(work);
             flink = LocalFlinkCluster.start(8);
-            scenario = new PaymentsScenario(stack, 14, INGEST_CHECKPOINT);
+            scenario =
+                    new PaymentsScenario(
+                            stack,
+                            14,
+                            INGEST_CHECKPOINT,
+                            PaymentsScenario.Source.POSTGRES,
+                            ingestOptions);
             progress.note("creating the source database");
             scenario.createSourceDatabase(settings.customers());
             try (Connection connection = scenario.connect()) {
@@ -300,9 +342,11 @@ public final class CdcBenchmark {
             JobClient ingest = snapshot();
             ingest = streamDrain(ingest, work.resolve("savepoints"));
             jobs.add(ingest);
-            jobs.add(icebergUpsert());
-            jobs.add(jdbcUpsert());
-            endToEnd();
+            if (!ingestOnly) {
+                jobs.add(icebergUpsert());
+                jobs.add(jdbcUpsert());
+                endToEnd();
+            }
         } finally {
             progress.done();
             for (JobClient job : jobs) {
@@ -349,9 +393,11 @@ public final class CdcBenchmark {
         double copySeconds = seconds(copyStart);
         // ours: the ingest job's snapshot into staging, from submission to the last row staged
         long start = System.nanoTime();
+        double cpuStart = ProcessStats.jvmCpuSeconds();
         JobClient ingest = scenario.startIngest(flink.environment(new Configuration()));
         long target = rows;
         long first = awaitCount("snapshot into staging", target, () -> stagedRecords(true));
+        printCpu("snapshot", rows, cpuStart);
         addStage(
                 new Stage(
                         "snapshot (ingest job → staging)",
@@ -392,12 +438,14 @@ public final class CdcBenchmark {
         Configuration resume = new Configuration();
         resume.setString("execution.savepoint.path", savepoint);
         long start = System.nanoTime();
+        double cpuStart = ProcessStats.jvmCpuSeconds();
         JobClient resumed = scenario.startIngest(flink.environment(resume));
         long first =
                 awaitCount(
                         "stream drain into staging",
                         changes,
                         () -> stagedRecords(true) - stagedBefore);
+        printCpu("stream drain", changes, cpuStart);
         addStage(
                 new Stage(
                         "stream drain (WAL → staging)",
@@ -408,6 +456,20 @@ public final class CdcBenchmark {
                         raw / rawSeconds,
                         ProcessStats.loadAverage()));
         return resumed;
+    }
+
+    /**
+     * The JVM's CPU seconds (Flink, Kafka and this benchmark, not PostgreSQL) since {@code
+     * cpuStart}, per million units: less sensitive to other load on the machine than the rate.
+     */
+    private void printCpu(String stage, long units, double cpuStart) {
+        double cpu = ProcessStats.jvmCpuSeconds() - cpuStart;
+        out.printf(
+                Locale.ROOT,
+                "%s: JVM CPU %.1f s from job submission, %,.0f CPU-s per 1M%n",
+                stage,
+                cpu,
+                cpu * 1e6 / Math.max(1, units));
     }
 
     private void addStage(Stage stage) {

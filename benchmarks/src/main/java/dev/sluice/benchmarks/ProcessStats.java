@@ -36,6 +36,14 @@ final class ProcessStats {
         return total;
     }
 
+    /** CPU seconds of this JVM alone (not its child processes). */
+    static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
+    }
+
     /**
      * Resident set size in MB of the process and its live children, summed (PostgreSQL's shared
      * buffers count once per backend that touched them, so its sum overstates).

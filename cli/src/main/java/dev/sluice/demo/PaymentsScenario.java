@@ -102,6 +102,19 @@ public final class PaymentsScenario {
     /** The scenario on the given source; {@link Source#MYSQL} needs a stack with MariaDB. */
     public PaymentsScenario(
             EmbeddedStack stack, long seed, Duration ingestCheckpointInterval, Source source) {
+        this(stack, seed, ingestCheckpointInterval, source, Map.of());
+    }
+
+    /**
+     * The scenario with more ingest options (key to value, as on the ingest job's command line),
+     * e.g. the staging producer's batching for a benchmark.
+     */
+    public PaymentsScenario(
+            EmbeddedStack stack,
+            long seed,
+            Duration ingestCheckpointInterval,
+            Source source,
+            Map<String, String> ingestOptions) {
         this.stack = stack;
         this.traffic = new PaymentsTraffic(seed);
         this.source = source;
@@ -115,6 +128,7 @@ public final class PaymentsScenario {
         options.set(IngestOptions.SLOT_NAME, SLOT);
         options.set(IngestOptions.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
         options.set(IngestOptions.CHECKPOINT_INTERVAL, ingestCheckpointInterval);
+        options.addAll(Configuration.fromMap(ingestOptions));
         this.ingestConfig =
                 IngestConfig.from(
                         options,

@@ -80,7 +80,11 @@ class IngestCommandITCase {
         DeployCommandTest.Run run = DeployCommandTest.sluice(validate);
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.err())
-                .contains("staging schema registry staging._schemas: 1 topic(s), 2 unreviewed")
+                // the class's other test may have run ingest on the same broker first: its
+                // tables are in the registry too, all reviewed
+                .containsPattern(
+                        "staging schema registry staging\\._schemas: \\d+ topic\\(s\\), 2"
+                                + " unreviewed")
                 .contains(
                         "warning: schema.unreviewed-column: payments.customers.loyalty_tier"
                                 + " (STRING, staging topic staging.payments.public.customers)"
@@ -114,7 +118,7 @@ class IngestCommandITCase {
         assertThat(changesListed.out())
                 .contains(topic)
                 .contains("loyalty_tier: held back")
-                .contains("1 change.");
+                .contains("1 record.");
 
         DeployCommandTest.Run offline =
                 DeployCommandTest.sluice(

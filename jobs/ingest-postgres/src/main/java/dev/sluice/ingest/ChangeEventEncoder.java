@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -34,6 +36,11 @@ import org.apache.kafka.connect.data.Struct;
  * <p>A value the staging format cannot hold — {@code numeric} NaN or ±Infinity, which no DECIMAL
  * has — is written as JSON null and reported to the caller's {@link Substitutions}, so that the
  * change still reaches staging and the dead-letter topic says which key, column and special value.
+ *
+ * <p>Two ways to the same bytes: {@link #encode} builds a Jackson tree (the staging encryption
+ * rewrites classified columns in it), {@link #write} streams straight to a {@link JsonGenerator}
+ * without a tree, which the ingest job uses for every table without encryption.
+ * ChangeEventWriteTest holds both to the same output.
  */
 final class ChangeEventEncoder {
 
@@ -197,18 +204,21 @@ final class ChangeEventEncoder {
         } catch (ColumnEncodingException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ColumnEncodingException(
-                    "Cannot encode column '"
-                            + path
-                            + "' of Connect type "
-                            + field.schema().type()
-                            + (field.schema().name() == null
-                                    ? ""
-                                    : " (" + field.schema().name() + ")")
-                            + ": "
-                            + e.getClass().getName(),
-                    e);
+            throw columnFailure(path, field, e);
         }
+    }
+
+    private static ColumnEncodingException columnFailure(
+            String path, Field field, RuntimeException e) {
+        return new ColumnEncodingException(
+                "Cannot encode column '"
+                        + path
+                        + "' of Connect type "
+                        + field.schema().type()
+                        + (field.schema().name() == null ? "" : " (" + field.schema().name() + ")")
+                        + ": "
+                        + e.getClass().getName(),
+                e);
     }
 
     /** A column value the encoder cannot write; the message names the column, never the value. */
@@ -218,6 +228,130 @@ final class ChangeEventEncoder {
         ColumnEncodingException(String message, Throwable cause) {
             super(message, cause);
         }
+    }
+
+    /** Writes what {@link #encode} builds, straight to {@code out}: the same JSON, no tree. */
+    static void write(JsonGenerator out, Schema schema, Object value, Substitutions substitutions)
+            throws IOException {
+        write(out, "", schema, value, substitutions);
+    }
+
+    /** Writes what {@link #encodeStruct} builds, straight to {@code out}. */
+    static void writeStruct(JsonGenerator out, Struct struct, Substitutions substitutions)
+            throws IOException {
+        writeStruct(out, "", struct, substitutions);
+    }
+
+    private static void write(
+            JsonGenerator out,
+            String path,
+            Schema schema,
+            Object value,
+            Substitutions substitutions)
+            throws IOException {
+        if (value == null) {
+            out.writeNull();
+            return;
+        }
+        String logical = schema.name();
+        if (logical != null) {
+            String text = logicalText(logical, value);
+            if (text != null) {
+                out.writeString(text);
+                return;
+            }
+        }
+        switch (schema.type()) {
+            case INT8:
+            case INT16:
+            case INT32:
+                out.writeNumber(((Number) value).intValue());
+                return;
+            case INT64:
+                out.writeNumber(((Number) value).longValue());
+                return;
+            case FLOAT32:
+            case FLOAT64:
+                double number = ((Number) value).doubleValue();
+                if (!Double.isFinite(number)) {
+                    out.writeString(Double.toString(number));
+                } else if (schema.type() == Schema.Type.FLOAT32) {
+                    out.writeNumber(((Number) value).floatValue());
+                } else {
+                    out.writeNumber(number);
+                }
+                return;
+            case BOOLEAN:
+                out.writeBoolean((Boolean) value);
+                return;
+            case STRING:
+                // writeString(null) writes null: a NaN numeric
+                out.writeString(
+                        isDecimalSource(schema)
+                                ? plainDecimal(path, value.toString(), substitutions)
+                                : value.toString());
+                return;
+            case BYTES:
+                out.writeString(Base64.getEncoder().encodeToString(bytes(value)));
+                return;
+            case ARRAY:
+                out.writeStartArray();
+                boolean decimals = isDecimalSource(schema);
+                int index = 0;
+                for (Object element : (List<?>) value) {
+                    String elementPath = path + "[" + index++ + "]";
+                    if (decimals && element != null) {
+                        out.writeString(
+                                plainDecimal(elementPath, element.toString(), substitutions));
+                    } else {
+                        write(out, elementPath, schema.valueSchema(), element, substitutions);
+                    }
+                }
+                out.writeEndArray();
+                return;
+            case MAP:
+                out.writeStartObject();
+                for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                    String key = String.valueOf(entry.getKey());
+                    out.writeFieldName(key);
+                    write(
+                            out,
+                            path + "." + key,
+                            schema.valueSchema(),
+                            entry.getValue(),
+                            substitutions);
+                }
+                out.writeEndObject();
+                return;
+            case STRUCT:
+                writeStruct(out, path, (Struct) value, substitutions);
+                return;
+            default:
+                throw new IllegalArgumentException(
+                        "Unsupported Connect type "
+                                + schema.type()
+                                + " of column '"
+                                + path
+                                + "'; the ingest job cannot encode it.");
+        }
+    }
+
+    private static void writeStruct(
+            JsonGenerator out, String path, Struct struct, Substitutions substitutions)
+            throws IOException {
+        out.writeStartObject();
+        for (Field field : struct.schema().fields()) {
+            String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
+            out.writeFieldName(field.name());
+            try {
+                write(out, fieldPath, field.schema(), struct.get(field), substitutions);
+            } catch (ColumnEncodingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw columnFailure(fieldPath, field, e);
+            }
+        }
+        out.writeEndObject();
     }
 
     private static boolean isDecimalSource(Schema schema) {
@@ -231,33 +365,43 @@ final class ChangeEventEncoder {
      * null for NaN and ±Infinity, which no Flink DECIMAL (nor JSON number) can hold.
      */
     private static JsonNode decimalText(String path, String text, Substitutions substitutions) {
+        String plain = plainDecimal(path, text, substitutions);
+        return plain == null ? JSON.nullNode() : JSON.textNode(plain);
+    }
+
+    /** Plain decimal text, or null (with a substitution) for NaN and ±Infinity. */
+    private static String plainDecimal(String path, String text, Substitutions substitutions) {
         String trimmed = text.strip();
         String special = SPECIAL_DECIMALS.get(trimmed);
         if (special != null) {
             substitutions.add(
                     path, special, "numeric " + special + " has no DECIMAL value; staged as null");
-            return JSON.nullNode();
+            return null;
         }
         // money arrives as plain text too; normalise to plain notation
-        return JSON.textNode(new BigDecimal(trimmed).toPlainString());
+        return new BigDecimal(trimmed).toPlainString();
     }
 
     private static JsonNode encodeLogical(String logical, Object value) {
+        String text = logicalText(logical, value);
+        return text == null ? null : JSON.textNode(text);
+    }
+
+    /** The text of a Connect logical type, or null if its plain encoding is right. */
+    private static String logicalText(String logical, Object value) {
         switch (logical) {
             case "org.apache.kafka.connect.data.Decimal":
-                return JSON.textNode(((BigDecimal) value).toPlainString());
+                return ((BigDecimal) value).toPlainString();
             case "io.debezium.data.VariableScaleDecimal":
                 Struct decimal = (Struct) value;
-                return JSON.textNode(
-                        new BigDecimal(
-                                        new BigInteger(bytes(decimal.get("value"))),
-                                        decimal.getInt32("scale"))
-                                .toPlainString());
+                return new BigDecimal(
+                                new BigInteger(bytes(decimal.get("value"))),
+                                decimal.getInt32("scale"))
+                        .toPlainString();
             case "io.debezium.time.Date":
-                return JSON.textNode(LocalDate.ofEpochDay(((Number) value).longValue()).toString());
+                return LocalDate.ofEpochDay(((Number) value).longValue()).toString();
             case "org.apache.kafka.connect.data.Date":
-                return JSON.textNode(
-                        LocalDate.ofInstant(((Date) value).toInstant(), ZoneOffset.UTC).toString());
+                return LocalDate.ofInstant(((Date) value).toInstant(), ZoneOffset.UTC).toString();
             case "io.debezium.time.Timestamp":
                 return timestamp(Instant.ofEpochMilli(((Number) value).longValue()));
             case "io.debezium.time.MicroTimestamp":
@@ -283,16 +427,14 @@ final class ChangeEventEncoder {
         }
     }
 
-    private static JsonNode time(long nanoOfDay) {
-        return JSON.textNode(
-                nanoOfDay == NANOS_PER_DAY
-                        ? END_OF_DAY
-                        : ISO_TIME.format(LocalTime.ofNanoOfDay(nanoOfDay)));
+    private static String time(long nanoOfDay) {
+        return nanoOfDay == NANOS_PER_DAY
+                ? END_OF_DAY
+                : ISO_TIME.format(LocalTime.ofNanoOfDay(nanoOfDay));
     }
 
-    private static JsonNode timestamp(Instant instant) {
-        return JSON.textNode(
-                ISO_TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC)));
+    private static String timestamp(Instant instant) {
+        return ISO_TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 
     private static Instant micros(long micros) {

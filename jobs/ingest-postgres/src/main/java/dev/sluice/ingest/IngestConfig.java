@@ -13,6 +13,9 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class IngestConfig {
 
+    /** Kafka's compression.type values. */
+    static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+
     private final Configuration options;
     private final List<SourceTable> tables;
     private final String password;
@@ -55,6 +58,26 @@ public final class IngestConfig {
         positive(options, IngestOptions.TOPIC_PARTITIONS);
         positive(options, IngestOptions.SOURCE_PARALLELISM);
         positive(options, IngestOptions.SNAPSHOT_SPLIT_SIZE);
+        positive(options, IngestOptions.KAFKA_PRODUCER_BATCH_SIZE);
+        if (options.get(IngestOptions.KAFKA_PRODUCER_LINGER).isNegative()) {
+            throw new IllegalArgumentException(
+                    "Invalid option '"
+                            + IngestOptions.KAFKA_PRODUCER_LINGER.key()
+                            + "': "
+                            + options.get(IngestOptions.KAFKA_PRODUCER_LINGER)
+                            + ". Use 0 ms or more, e.g. 20 ms.");
+        }
+        String compression = options.get(IngestOptions.KAFKA_PRODUCER_COMPRESSION);
+        if (!COMPRESSIONS.contains(compression)) {
+            throw new IllegalArgumentException(
+                    "Invalid option '"
+                            + IngestOptions.KAFKA_PRODUCER_COMPRESSION.key()
+                            + "': '"
+                            + compression
+                            + "'. Use one of "
+                            + String.join(", ", COMPRESSIONS)
+                            + ".");
+        }
         if (options.get(IngestOptions.CHECKPOINT_INTERVAL).compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException(
                     "Invalid option 'checkpoint.interval': "
@@ -183,6 +206,18 @@ public final class IngestConfig {
 
     public Duration transactionTimeout() {
         return options.get(IngestOptions.KAFKA_TRANSACTION_TIMEOUT);
+    }
+
+    public Duration producerLinger() {
+        return options.get(IngestOptions.KAFKA_PRODUCER_LINGER);
+    }
+
+    public int producerBatchSize() {
+        return options.get(IngestOptions.KAFKA_PRODUCER_BATCH_SIZE);
+    }
+
+    public String producerCompression() {
+        return options.get(IngestOptions.KAFKA_PRODUCER_COMPRESSION);
     }
 
     public int snapshotSplitSize() {

@@ -99,6 +99,12 @@ public final class IngestJob {
         producer.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(config.transactionTimeout().toMillis()));
+        producer.setProperty(
+                ProducerConfig.LINGER_MS_CONFIG,
+                String.valueOf(config.producerLinger().toMillis()));
+        producer.setProperty(
+                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(config.producerBatchSize()));
+        producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.producerCompression());
         KafkaSink<StagingRecord> sink =
                 KafkaSink.<StagingRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())

@@ -138,6 +138,31 @@ public final class IngestOptions {
                                     + " transaction.max.timeout.ms (15 min by default) and must exceed"
                                     + " the longest expected checkpoint plus restart time.");
 
+    public static final ConfigOption<Duration> KAFKA_PRODUCER_LINGER =
+            ConfigOptions.key("kafka.producer.linger")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(0))
+                    .withDescription(
+                            "How long the staging producer waits to fill a batch (Kafka's"
+                                    + " linger.ms). Records become visible only when the checkpoint"
+                                    + " commits the transaction, so a few ms cost no freshness.");
+
+    public static final ConfigOption<Integer> KAFKA_PRODUCER_BATCH_SIZE =
+            ConfigOptions.key("kafka.producer.batch-size")
+                    .intType()
+                    .defaultValue(16_384)
+                    .withDescription(
+                            "Bytes per partition batch of the staging producer (Kafka's"
+                                    + " batch.size).");
+
+    public static final ConfigOption<String> KAFKA_PRODUCER_COMPRESSION =
+            ConfigOptions.key("kafka.producer.compression")
+                    .stringType()
+                    .defaultValue("none")
+                    .withDescription(
+                            "Compression of staging batches (Kafka's compression.type): none,"
+                                    + " gzip, snappy, lz4 or zstd.");
+
     public static final ConfigOption<Integer> SNAPSHOT_SPLIT_SIZE =
             ConfigOptions.key("snapshot.split-size")
                     .intType()

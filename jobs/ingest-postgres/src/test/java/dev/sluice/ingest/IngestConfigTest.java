@@ -87,4 +87,28 @@ class IngestConfigTest {
                 .hasMessageContaining("'staging.partitions'")
                 .hasMessageContaining("at least 1");
     }
+
+    @Test
+    void producerBatchingIsOverridableAndChecked() {
+        Configuration options = valid();
+        options.setString("kafka.producer.linger", "5 ms");
+        options.setString("kafka.producer.batch-size", "65536");
+        options.setString("kafka.producer.compression", "zstd");
+        IngestConfig config = IngestConfig.from(options, Map.of());
+        assertThat(config.producerLinger()).hasMillis(5);
+        assertThat(config.producerBatchSize()).isEqualTo(65_536);
+        assertThat(config.producerCompression()).isEqualTo("zstd");
+
+        Configuration badCompression = valid();
+        badCompression.setString("kafka.producer.compression", "brotli");
+        assertThatThrownBy(() -> IngestConfig.from(badCompression, Map.of()))
+                .hasMessageContaining("'kafka.producer.compression'")
+                .hasMessageContaining("'brotli'")
+                .hasMessageContaining("lz4");
+
+        Configuration zeroBatch = valid();
+        zeroBatch.setString("kafka.producer.batch-size", "0");
+        assertThatThrownBy(() -> IngestConfig.from(zeroBatch, Map.of()))
+                .hasMessageContaining("'kafka.producer.batch-size'");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.ingest.mysql;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -16,6 +17,7 @@ import java.util.Map;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,6 +33,10 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.Obje
  * why it cannot be shared. A value the staging format cannot hold — a MySQL {@code TIME} below zero
  * or from 24:00:00 on, which no SQL TIME has — fails with a {@link ColumnEncodingException} naming
  * the column and its type (never the value), and the change goes to the dead-letter topic.
+ *
+ * <p>{@link #encode} builds a Jackson tree; {@link #write} streams the same JSON straight to a
+ * {@link JsonGenerator}, which the ingest job uses (MySqlStagingEncodingTest holds both to the same
+ * bytes).
  */
 final class MySqlChangeEncoder {
 
@@ -119,18 +125,116 @@ final class MySqlChangeEncoder {
         } catch (ColumnEncodingException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ColumnEncodingException(
-                    "Cannot encode column '"
-                            + path
-                            + "' of Connect type "
-                            + field.schema().type()
-                            + (field.schema().name() == null
-                                    ? ""
-                                    : " (" + field.schema().name() + ")")
-                            + ": "
-                            + e.getClass().getName(),
-                    e);
+            throw columnFailure(path, field, e);
         }
+    }
+
+    private static ColumnEncodingException columnFailure(
+            String path, Field field, RuntimeException e) {
+        return new ColumnEncodingException(
+                "Cannot encode column '"
+                        + path
+                        + "' of Connect type "
+                        + field.schema().type()
+                        + (field.schema().name() == null ? "" : " (" + field.schema().name() + ")")
+                        + ": "
+                        + e.getClass().getName(),
+                e);
+    }
+
+    /** Writes what {@link #encode} builds, straight to {@code out}: the same JSON, no tree. */
+    static void write(JsonGenerator out, Schema schema, Object value) throws IOException {
+        write(out, "", schema, value);
+    }
+
+    /** Writes what {@link #encodeStruct} builds, straight to {@code out}. */
+    static void writeStruct(JsonGenerator out, Struct struct) throws IOException {
+        writeStruct(out, "", struct);
+    }
+
+    private static void write(JsonGenerator out, String path, Schema schema, Object value)
+            throws IOException {
+        if (value == null) {
+            out.writeNull();
+            return;
+        }
+        String logical = schema.name();
+        if (logical != null) {
+            String text = logicalText(logical, value);
+            if (text != null) {
+                out.writeString(text);
+                return;
+            }
+        }
+        switch (schema.type()) {
+            case INT8:
+            case INT16:
+            case INT32:
+                out.writeNumber(((Number) value).intValue());
+                return;
+            case INT64:
+                out.writeNumber(((Number) value).longValue());
+                return;
+            case FLOAT32:
+                out.writeNumber(((Number) value).floatValue());
+                return;
+            case FLOAT64:
+                out.writeNumber(((Number) value).doubleValue());
+                return;
+            case BOOLEAN:
+                out.writeBoolean((Boolean) value);
+                return;
+            case STRING:
+                out.writeString(value.toString());
+                return;
+            case BYTES:
+                out.writeString(Base64.getEncoder().encodeToString(bytes(value)));
+                return;
+            case ARRAY:
+                out.writeStartArray();
+                int index = 0;
+                for (Object element : (List<?>) value) {
+                    write(out, path + "[" + index++ + "]", schema.valueSchema(), element);
+                }
+                out.writeEndArray();
+                return;
+            case MAP:
+                out.writeStartObject();
+                for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                    String key = String.valueOf(entry.getKey());
+                    out.writeFieldName(key);
+                    write(out, path + "." + key, schema.valueSchema(), entry.getValue());
+                }
+                out.writeEndObject();
+                return;
+            case STRUCT:
+                writeStruct(out, path, (Struct) value);
+                return;
+            default:
+                throw new IllegalArgumentException(
+                        "Unsupported Connect type "
+                                + schema.type()
+                                + " of column '"
+                                + path
+                                + "'; the ingest job cannot encode it.");
+        }
+    }
+
+    private static void writeStruct(JsonGenerator out, String path, Struct struct)
+            throws IOException {
+        out.writeStartObject();
+        for (Field field : struct.schema().fields()) {
+            String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
+            out.writeFieldName(field.name());
+            try {
+                write(out, fieldPath, field.schema(), struct.get(field));
+            } catch (ColumnEncodingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw columnFailure(fieldPath, field, e);
+            }
+        }
+        out.writeEndObject();
     }
 
     /** A column value the encoder cannot write; the message names the column, never the value. */
@@ -149,23 +253,27 @@ final class MySqlChangeEncoder {
     static final String SHADED_PREFIX = "org.apache.flink.cdc.connectors.shaded.";
 
     private static JsonNode encodeLogical(String name, Object value) {
+        String text = logicalText(name, value);
+        return text == null ? null : JSON.textNode(text);
+    }
+
+    /** The text of a Connect logical type, or null if its plain encoding is right. */
+    private static String logicalText(String name, Object value) {
         String logical =
                 name.startsWith(SHADED_PREFIX) ? name.substring(SHADED_PREFIX.length()) : name;
         switch (logical) {
             case "org.apache.kafka.connect.data.Decimal":
-                return JSON.textNode(((BigDecimal) value).toPlainString());
+                return ((BigDecimal) value).toPlainString();
             case "io.debezium.data.VariableScaleDecimal":
                 Struct decimal = (Struct) value;
-                return JSON.textNode(
-                        new BigDecimal(
-                                        new BigInteger(bytes(decimal.get("value"))),
-                                        decimal.getInt32("scale"))
-                                .toPlainString());
+                return new BigDecimal(
+                                new BigInteger(bytes(decimal.get("value"))),
+                                decimal.getInt32("scale"))
+                        .toPlainString();
             case "io.debezium.time.Date":
-                return JSON.textNode(LocalDate.ofEpochDay(((Number) value).longValue()).toString());
+                return LocalDate.ofEpochDay(((Number) value).longValue()).toString();
             case "org.apache.kafka.connect.data.Date":
-                return JSON.textNode(
-                        LocalDate.ofInstant(((Date) value).toInstant(), ZoneOffset.UTC).toString());
+                return LocalDate.ofInstant(((Date) value).toInstant(), ZoneOffset.UTC).toString();
             case "io.debezium.time.Timestamp":
                 return timestamp(Instant.ofEpochMilli(((Number) value).longValue()));
             case "io.debezium.time.MicroTimestamp":
@@ -196,13 +304,12 @@ final class MySqlChangeEncoder {
     }
 
     /** MySQL TIME spans -838:59:59 to 838:59:59; only 00:00:00 to 23:59:59.999999 fits. */
-    private static JsonNode time(long nanoOfDay) {
-        return JSON.textNode(ISO_TIME.format(LocalTime.ofNanoOfDay(nanoOfDay)));
+    private static String time(long nanoOfDay) {
+        return ISO_TIME.format(LocalTime.ofNanoOfDay(nanoOfDay));
     }
 
-    private static JsonNode timestamp(Instant instant) {
-        return JSON.textNode(
-                ISO_TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC)));
+    private static String timestamp(Instant instant) {
+        return ISO_TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 
     private static byte[] bytes(Object value) {

@@ -2,7 +2,10 @@ package dev.sluice.ingest.mysql;
 
 import dev.sluice.stagingschemas.StagingColumn;
 import dev.sluice.stagingschemas.StagingSchemas;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,6 +17,7 @@ import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Sche
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
 import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,11 +34,16 @@ import org.slf4j.LoggerFactory;
  * ts_ms}, {@code snapshot}, the binlog position ({@code file}, {@code pos}, {@code gtid}) and
  * {@code schema_version}, a fingerprint of the table's columns that changes with every ALTER TABLE
  * that changes them. An event that cannot be encoded goes to the dead-letter topic instead.
+ *
+ * <p>Events are written straight to bytes by one {@link JsonGenerator} over one growing buffer,
+ * both kept for the life of the operator (its records are deserialized on one thread); {@code
+ * encodeTree} builds the same bytes through a Jackson tree (MySqlStagingEncodingTest).
  */
 final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MySqlStagingDeserializer.class);
+    private static final String[] ROWS = {"before", "after"};
     private static final String[] SOURCE_FIELDS = {
         "db", "table", "ts_ms", "snapshot", "file", "pos", "row", "gtid", "server_id"
     };
@@ -44,6 +53,8 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
     private transient Map<Schema, String[]> versions;
     // topic@version this reader has sent the columns of (see StagingRecord.schemaColumns)
     private transient Set<String> announced;
+    private transient Buffer buffer;
+    private transient JsonGenerator generator;
 
     MySqlStagingDeserializer(MySqlIngestConfig config) {
         this.config = config;
@@ -59,7 +70,7 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
         }
         StagingRecord staged;
         try {
-            staged = encode(record, value);
+            staged = encodeStreaming(record, value);
         } catch (Exception e) {
             StagingRecord letter =
                     MySqlDeadLetter.notStaged(config.deadLetterTopic(), record, e, mapper());
@@ -80,11 +91,56 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
         out.collect(staged);
     }
 
-    private StagingRecord encode(SourceRecord record, Struct value) throws Exception {
+    /** The change written straight to bytes, without a tree: the same bytes as encodeTree. */
+    StagingRecord encodeStreaming(SourceRecord record, Struct value) throws IOException {
+        Struct source = value.getStruct("source");
+        String topic = config.topicFor(source.getString("table"));
+        JsonGenerator out = generator();
+        try {
+            out.writeStartObject();
+            for (String row : ROWS) {
+                out.writeFieldName(row);
+                MySqlChangeEncoder.write(out, value.schema().field(row).schema(), value.get(row));
+            }
+            out.writeStringField("op", value.getString("op"));
+            out.writeFieldName("ts_ms");
+            MySqlChangeEncoder.write(
+                    out, value.schema().field("ts_ms").schema(), value.get("ts_ms"));
+            String[] version =
+                    schemaVersion(value.schema().field("after").schema(), record.keySchema());
+            out.writeObjectFieldStart("source");
+            out.writeStringField("schema", config.stagingSchema());
+            out.writeStringField("schema_version", version[0]);
+            for (String name : SOURCE_FIELDS) {
+                Field field = source.schema().field(name);
+                if (field != null) {
+                    out.writeFieldName(name);
+                    MySqlChangeEncoder.write(out, field.schema(), source.get(field));
+                }
+            }
+            out.writeEndObject();
+            out.writeEndObject();
+            byte[] envelope = take(out);
+            byte[] key = null;
+            if (record.key() instanceof Struct keyStruct) {
+                MySqlChangeEncoder.writeStruct(out, keyStruct);
+                key = take(out);
+            }
+            return versioned(new StagingRecord(topic, key, envelope), version, source);
+        } catch (IOException | RuntimeException e) {
+            // a half-written event: start the next one on a fresh generator
+            generator = null;
+            buffer.reset();
+            throw e;
+        }
+    }
+
+    /** The change as a Jackson tree, then bytes: what encodeStreaming writes directly. */
+    StagingRecord encodeTree(SourceRecord record, Struct value) throws Exception {
         Struct source = value.getStruct("source");
         String topic = config.topicFor(source.getString("table"));
         ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-        for (String row : new String[] {"before", "after"}) {
+        for (String row : ROWS) {
             envelope.set(
                     row,
                     MySqlChangeEncoder.encode(value.schema().field(row).schema(), value.get(row)));
@@ -109,9 +165,16 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
                 record.key() instanceof Struct keyStruct
                         ? mapper().writeValueAsBytes(MySqlChangeEncoder.encodeStruct(keyStruct))
                         : null;
-        StagingRecord staged = new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope));
+        return versioned(
+                new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope)),
+                version,
+                source);
+    }
+
+    /** Adds to a staged change its schema version, the columns once per version, its time. */
+    private StagingRecord versioned(StagingRecord staged, String[] version, Struct source) {
         staged.schemaVersion = version[0];
-        if (announced().add(topic + "@" + version[0])) {
+        if (announced().add(staged.topic + "@" + version[0])) {
             staged.schemaColumns = version[1];
         }
         Object ts = source.get("ts_ms");
@@ -198,6 +261,59 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
             announced = new HashSet<>();
         }
         return announced;
+    }
+
+    private JsonGenerator generator() throws IOException {
+        if (generator == null) {
+            if (buffer == null) {
+                buffer = new Buffer();
+            }
+            generator = mapper().getFactory().createGenerator(buffer);
+            // key and value are separate documents: no separator between root values
+            generator.setRootValueSeparator(null);
+        }
+        return generator;
+    }
+
+    private byte[] take(JsonGenerator out) throws IOException {
+        out.flush();
+        return buffer.take();
+    }
+
+    /** A growing byte buffer, reused from record to record; not thread-safe (one operator). */
+    static final class Buffer extends OutputStream {
+        private byte[] bytes = new byte[4096];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            ensure(length);
+            System.arraycopy(source, offset, bytes, count, length);
+            count += length;
+        }
+
+        private void ensure(int more) {
+            if (count + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+            }
+        }
+
+        /** The bytes written since the last take, and empties the buffer. */
+        byte[] take() {
+            byte[] taken = Arrays.copyOf(bytes, count);
+            count = 0;
+            return taken;
+        }
+
+        void reset() {
+            count = 0;
+        }
     }
 
     private ObjectMapper mapper() {
