@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingRecord;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;

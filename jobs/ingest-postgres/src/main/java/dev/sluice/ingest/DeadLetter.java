@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.StagingRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;

@@ -1,5 +1,8 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.SchemaRegistrar;
+import dev.sluice.staging.StagingRecord;
+import dev.sluice.staging.StagingRecordSerializer;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.utils.ParameterTool;

@@ -1,5 +1,6 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.StagingRecord;
 import dev.sluice.stagingschemas.StagingColumn;
 import dev.sluice.stagingschemas.StagingSchemas;
 import java.io.IOException;

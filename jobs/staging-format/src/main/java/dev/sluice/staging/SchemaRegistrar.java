@@ -1,4 +1,4 @@
-package dev.sluice.ingest;
+package dev.sluice.staging;
 
 import dev.sluice.stagingschemas.StagingSchema;
 import dev.sluice.stagingschemas.StagingSchemaRegistry;
@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * source and the staging sink, and its output goes through that same exactly-once sink, so a
  * registry record commits in the same Kafka transaction as the change that first carries its
  * version. The latest schema per topic is in checkpointed state, restored with the source's
- * offsets: a replay after a failure neither repeats nor skips a registry record. (This class has a
- * twin in the MySQL ingest, over its own StagingRecord.)
+ * offsets: a replay after a failure neither repeats nor skips a registry record. Both ingest jobs
+ * (PostgreSQL and MySQL) run it.
  */
-final class SchemaRegistrar extends ProcessFunction<StagingRecord, StagingRecord>
+public final class SchemaRegistrar extends ProcessFunction<StagingRecord, StagingRecord>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -38,7 +38,7 @@ final class SchemaRegistrar extends ProcessFunction<StagingRecord, StagingRecord
     private transient Map<String, StagingSchema> latest;
     private transient ListState<String> state;
 
-    SchemaRegistrar(String topicPrefix) {
+    public SchemaRegistrar(String topicPrefix) {
         this.registryTopic = StagingSchemaRegistry.topicFor(topicPrefix);
     }
 

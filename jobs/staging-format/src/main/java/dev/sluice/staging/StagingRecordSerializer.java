@@ -1,10 +1,11 @@
-package dev.sluice.ingest;
+package dev.sluice.staging;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Sends a {@link StagingRecord} to its own topic; Kafka's partitioner hashes the primary key. */
-final class StagingRecordSerializer implements KafkaRecordSerializationSchema<StagingRecord> {
+public final class StagingRecordSerializer
+        implements KafkaRecordSerializationSchema<StagingRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override

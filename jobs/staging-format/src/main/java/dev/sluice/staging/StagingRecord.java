@@ -1,10 +1,12 @@
-package dev.sluice.ingest;
+package dev.sluice.staging;
 
 import java.util.Objects;
 
 /**
  * One record bound for the staging area: its topic, the primary key (JSON) as Kafka key and the
- * change event (Debezium JSON envelope) as value. A Flink POJO.
+ * change event (Debezium JSON envelope) as value. A Flink POJO, shared by both ingest jobs: this
+ * module has neither Debezium nor Kafka Connect, so it sits on the PostgreSQL job's class path and
+ * in the MySQL job's own jar alike.
  */
 public class StagingRecord {
     public String topic;
