@@ -32,7 +32,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
     private final String database;
     private final String deadLetterTopic;
     private final DeadLetterKeys deadLetterKeys;
-    private StagingEncryption encryption;
     private transient ObjectMapper mapper;
 
     StagingRecordDeserializer(String topicPrefix, String database, String deadLetterTopic) {
@@ -50,12 +49,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         this.deadLetterKeys = deadLetterKeys;
     }
 
-    /** Encrypts classified columns with {@code encryption} (null: off). */
-    StagingRecordDeserializer encrypting(StagingEncryption encryption) {
-        this.encryption = encryption;
-        return this;
-    }
-
     @Override
     public void deserialize(SourceRecord record, Collector<StagingRecord> out) throws Exception {
         if (record.value() == null) {
@@ -68,10 +61,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         StagingRecord staged;
         try {
             staged = encode(record, value, substitutions);
-        } catch (dev.sluice.stagingkeys.KeyStoreException e) {
-            // the key store or master key failed: not this record's fault; fail (and restart)
-            // rather than let classified values bypass encryption or vanish into dead letter
-            throw e;
         } catch (Exception e) {
             // every encoding failure, checked (Jackson) or not, lands in dead letter
             StagingRecord letter =
@@ -123,9 +112,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                         substitution.specialValue(),
                         substitution.reason());
             }
-        }
-        if (encryption != null) {
-            encryption.apply(source.getString("schema"), source.getString("table"), envelope);
         }
         envelope.put("op", value.getString("op"));
         envelope.set(
