@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * shipped policy classifies email, name and phone) is snapshotted by the real CDC ingest job into a
  * fresh staging topic, timed from job start until every row is committed there; each round runs off
  * then on (new slot and topic prefix each). With encryption every row gets a data key of its own
- * subject (one key store insert per customer: the worst case, a new subject per row). Not a test:
+ * subject (the worst case, a new subject per row; the ingest makes them in batches). Not a test:
  * run {@code benchmarks/run-ingest-encryption-benchmark}.
  */
 public final class IngestEncryptionBenchmark {

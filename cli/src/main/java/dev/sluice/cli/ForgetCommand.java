@@ -34,7 +34,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -122,24 +121,6 @@ final class ForgetCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description = "The catalog folder (default: sql/catalog).")
     String catalogDir;
-
-    @Option(
-            names = "--policy",
-            paramLabel = "FILE|DIR",
-            description = "Policy file or folder, repeatable (default: sql/policy).")
-    List<String> policy = new ArrayList<>();
-
-    @Option(
-            names = "--warehouse",
-            paramLabel = "URI",
-            description = "A Hadoop Iceberg catalog in this folder.")
-    String warehouse;
-
-    @Option(
-            names = "--catalog",
-            paramLabel = "KEY=VALUE",
-            description = "Iceberg catalog property, repeatable: type (hadoop, rest, jdbc), ...")
-    Map<String, String> catalog = new LinkedHashMap<>();
 
     @Option(
             names = "--lock-jdbc-url",
@@ -245,6 +226,8 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Testing: stop as a crash would once this step is recorded.")
     String failAfter;
 
+    @Mixin WarehouseOptions warehouseOptions = new WarehouseOptions();
+
     @Mixin VariableOptions variableOptions = new VariableOptions();
 
     @Override
@@ -257,7 +240,7 @@ final class ForgetCommand implements Callable<Integer> {
         List<String> all = ids();
         Policy composed;
         try {
-            composed = PolicySources.load(policySpecs());
+            composed = PolicySources.load(warehouseOptions.policySpecs());
         } catch (PolicyException e) {
             throw new UserError(e.getMessage());
         }
@@ -269,7 +252,7 @@ final class ForgetCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         KeyProvider keys = keys();
-        WarehouseCatalog warehouseCatalog = warehouseCatalog();
+        WarehouseCatalog warehouseCatalog = warehouseOptions.warehouseCatalog();
         dev.sluice.stagingkeys.SubjectKeys stagingKeys = stagingKeys();
         java.util.function.Function<String, StagingTopic> stagingTopic =
                 dataset -> {
@@ -542,34 +525,6 @@ final class ForgetCommand implements Callable<Integer> {
         } catch (KeyUnavailableException e) {
             throw new UserError(e.getMessage());
         }
-    }
-
-    private WarehouseCatalog warehouseCatalog() {
-        Map<String, String> props = new LinkedHashMap<>(catalog);
-        if (warehouse != null) {
-            props.putIfAbsent("type", "hadoop");
-            props.put("warehouse", warehouse);
-        }
-        if (props.isEmpty()) {
-            throw new UserError(
-                    "Missing the Iceberg catalog: give --warehouse file:/path/to/warehouse, or"
-                            + " --catalog type=rest --catalog uri=http://catalog:8181.");
-        }
-        try {
-            return new WarehouseCatalog("warehouse", props);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-    }
-
-    private List<String> policySpecs() {
-        if (!policy.isEmpty()) {
-            return policy;
-        }
-        if (Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))) {
-            return List.of(PolicySources.DEFAULT_FOLDER);
-        }
-        return List.of(PolicySources.CLASSPATH_PREFIX + PolicySources.DEFAULT_FOLDER);
     }
 
     /** The staging key store when --staging-key-store-url is given (checked now), else null. */

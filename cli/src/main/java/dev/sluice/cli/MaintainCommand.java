@@ -3,7 +3,6 @@ package dev.sluice.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.cluster.LocalFlinkCluster;
 import dev.sluice.gate.AuditLog;
-import dev.sluice.gate.PolicySources;
 import dev.sluice.lifecycle.JdbcRetentionPlan;
 import dev.sluice.lifecycle.MaintainJob;
 import dev.sluice.lifecycle.MaintenanceJob;
@@ -26,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,20 +78,6 @@ final class MaintainCommand implements Callable<Integer> {
     boolean check;
 
     @Option(
-            names = "--warehouse",
-            paramLabel = "URI",
-            description =
-                    "A Hadoop Iceberg catalog in this folder (short for --catalog type=hadoop --catalog warehouse=URI).")
-    String warehouse;
-
-    @Option(
-            names = "--catalog",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "Iceberg catalog property, repeatable: type (hadoop, rest, jdbc), warehouse, uri, ...")
-    Map<String, String> catalog = new LinkedHashMap<>();
-
-    @Option(
             names = "--lock-jdbc-url",
             paramLabel = "URL",
             description = "JDBC database holding the maintenance locks (required unless --check).")
@@ -107,12 +91,6 @@ final class MaintainCommand implements Callable<Integer> {
             paramLabel = "NAME",
             description = "Environment variable holding the lock database password.")
     String lockPasswordEnv;
-
-    @Option(
-            names = "--policy",
-            paramLabel = "FILE|DIR",
-            description = "Policy file or folder, repeatable (default: sql/policy).")
-    List<String> policy = new ArrayList<>();
 
     @Option(
             names = "--audit-log",
@@ -157,6 +135,8 @@ final class MaintainCommand implements Callable<Integer> {
             description = "Catalog folder of the pipelines (default: sql/catalog).")
     Path sqlCatalog;
 
+    @Mixin WarehouseOptions warehouseOptions = new WarehouseOptions();
+
     @Mixin VariableOptions variableOptions;
 
     @Option(
@@ -168,12 +148,13 @@ final class MaintainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        WarehouseCatalog warehouseCatalog = catalog();
+        WarehouseCatalog warehouseCatalog = warehouseOptions.warehouseCatalog();
         Map<String, TableMaintenancePlan> plans;
         List<JdbcRetentionPlan> jdbcPlans;
         try {
             RetentionPlanner.All all =
-                    RetentionPlanner.loadAll(policySpecs(), warehouseCatalog, this::loadPipelines);
+                    RetentionPlanner.loadAll(
+                            warehouseOptions.policySpecs(), warehouseCatalog, this::loadPipelines);
             plans = all.iceberg();
             jdbcPlans = all.jdbc();
         } catch (PolicyException e) {
@@ -385,34 +366,6 @@ final class MaintainCommand implements Callable<Integer> {
             out.println("Maintenance job stopped.");
             return ExitCodes.OK;
         }
-    }
-
-    private WarehouseCatalog catalog() {
-        Map<String, String> props = new LinkedHashMap<>(catalog);
-        if (warehouse != null) {
-            props.putIfAbsent("type", "hadoop");
-            props.put("warehouse", warehouse);
-        }
-        if (props.isEmpty()) {
-            throw new UserError(
-                    "Missing the Iceberg catalog: give --warehouse file:/path/to/warehouse, or"
-                            + " --catalog type=rest --catalog uri=http://catalog:8181.");
-        }
-        try {
-            return new WarehouseCatalog("warehouse", props);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-    }
-
-    private List<String> policySpecs() {
-        if (!policy.isEmpty()) {
-            return policy;
-        }
-        if (Files.isDirectory(Path.of(PolicySources.DEFAULT_FOLDER))) {
-            return List.of(PolicySources.DEFAULT_FOLDER);
-        }
-        return List.of(PolicySources.CLASSPATH_PREFIX + PolicySources.DEFAULT_FOLDER);
     }
 
     static String describe(WarehouseCatalog catalog, TableMaintenancePlan p) {

@@ -89,7 +89,10 @@ public final class PaymentsScenario {
 
     private final EmbeddedStack stack;
     private final PaymentsTraffic traffic;
-    private final IngestConfig ingestConfig;
+    private IngestConfig ingestConfig;
+    private final Configuration ingestOptions;
+    private String stagingKeyStoreUrl;
+    private String stagingKeyStoreUser;
     private final Source source;
     private final Duration ingestCheckpointInterval;
     // open for the life of the process: the MySQL ingest job's classes come from it
@@ -129,12 +132,71 @@ public final class PaymentsScenario {
         options.set(IngestOptions.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
         options.set(IngestOptions.CHECKPOINT_INTERVAL, ingestCheckpointInterval);
         options.addAll(Configuration.fromMap(ingestOptions));
+        this.ingestOptions = options;
         this.ingestConfig =
                 IngestConfig.from(
                         options,
                         Map.of(
                                 IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(),
                                 stack.postgres().password()));
+    }
+
+    /**
+     * The classified columns of customers and cards as {@code sluice ingest} derives them from the
+     * shipped policy (docs/erasure.md#crypto-shredding-of-staging).
+     */
+    public static final String ENCRYPTED_COLUMNS =
+            "public.customers:customer:id:email,name,phone;"
+                    + "public.cards:customer:customer_id:card_number";
+
+    /**
+     * Crypto-shredding of staging with data keys in this key store (PostgreSQL JDBC URL): the
+     * ingest encrypts {@link #ENCRYPTED_COLUMNS}, the pipelines read staging through {@code
+     * sluice-debezium-json}, which decrypts. The master key comes from {@code
+     * SLUICE_STAGING_MASTER_KEY}. Call before {@link #startIngest}.
+     */
+    public PaymentsScenario encryptStaging(String keyStoreUrl, String username) {
+        Configuration options = new Configuration(ingestOptions);
+        options.setString(IngestOptions.ENCRYPTION_COLUMNS.key(), ENCRYPTED_COLUMNS);
+        options.set(IngestOptions.ENCRYPTION_KEY_STORE_URL, keyStoreUrl);
+        options.set(IngestOptions.ENCRYPTION_KEY_STORE_USERNAME, username);
+        Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+        environment.put(
+                IngestOptions.POSTGRES_PASSWORD_ENV.defaultValue(), stack.postgres().password());
+        this.ingestConfig = IngestConfig.from(options, environment);
+        this.stagingKeyStoreUrl = keyStoreUrl;
+        this.stagingKeyStoreUser = username;
+        return this;
+    }
+
+    /** The catalog files; their staging tables decrypt when {@link #encryptStaging} was called. */
+    private List<dev.sluice.sql.SourceText> catalogSources() {
+        List<dev.sluice.sql.SourceText> sources = SqlFiles.readCatalog(CATALOG);
+        if (stagingKeyStoreUrl == null) {
+            return sources;
+        }
+        String plain =
+                "'format' = 'debezium-json',\n"
+                        + "  'debezium-json.timestamp-format.standard' = 'ISO-8601'";
+        String decrypting =
+                "'format' = 'sluice-debezium-json',\n"
+                        + "  'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',\n"
+                        + "  'sluice-debezium-json.dead-letter.topic' = 'pipelines.dead-letter',\n"
+                        + "  'sluice-debezium-json.dead-letter.bootstrap-servers' ="
+                        + " '${KAFKA_BOOTSTRAP_SERVERS}',\n"
+                        + "  'sluice-debezium-json.encryption.key-store.url' = '"
+                        + stagingKeyStoreUrl
+                        + "',\n"
+                        + "  'sluice-debezium-json.encryption.key-store.username' = '"
+                        + stagingKeyStoreUser
+                        + "'";
+        List<dev.sluice.sql.SourceText> out = new ArrayList<>();
+        for (dev.sluice.sql.SourceText source : sources) {
+            out.add(
+                    new dev.sluice.sql.SourceText(
+                            source.name(), source.text().replace(plain, decrypting)));
+        }
+        return out;
     }
 
     public EmbeddedStack stack() {
@@ -291,8 +353,7 @@ public final class PaymentsScenario {
     private JobClient start(StreamExecutionEnvironment env, String pipelineFile) {
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         Pipeline pipeline =
-                PipelineLoader.load(
-                        SqlFiles.readCatalog(CATALOG), SqlFiles.read(pipelineFile), variables());
+                PipelineLoader.load(catalogSources(), SqlFiles.read(pipelineFile), variables());
         return PipelineRunner.execute(tableEnv, pipeline).getJobClient().orElseThrow();
     }
 

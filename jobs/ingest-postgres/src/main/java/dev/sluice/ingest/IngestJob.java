@@ -11,6 +11,7 @@ import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,6 +30,7 @@ public final class IngestJob {
     static final String SOURCE_UID = "sluice-ingest-postgres-source";
     static final String SINK_UID = "sluice-ingest-staging-sink";
     static final String REGISTRAR_UID = "sluice-ingest-schema-registrar";
+    static final String ENCRYPTION_UID = "sluice-ingest-staging-encryption";
 
     private IngestJob() {}
 
@@ -91,11 +93,10 @@ public final class IngestJob {
                         .debeziumProperties(debezium)
                         .deserializer(
                                 new StagingRecordDeserializer(
-                                                config.topicPrefix(),
-                                                config.database(),
-                                                config.deadLetterTopic(),
-                                                config.deadLetterKeys())
-                                        .encrypting(config.encryption()))
+                                        config.topicPrefix(),
+                                        config.database(),
+                                        config.deadLetterTopic(),
+                                        config.deadLetterKeys()))
                         .build();
 
         Properties producer = new Properties();
@@ -123,7 +124,21 @@ public final class IngestJob {
                         WatermarkStrategy.noWatermarks(),
                         "postgres-cdc " + config.database());
         changes.setParallelism(config.sourceParallelism()).uid(SOURCE_UID);
-        changes.process(new SchemaRegistrar(config.topicPrefix()))
+        DataStream<StagingRecord> staged = changes;
+        StagingEncryption encryption = config.encryption();
+        if (encryption != null) {
+            // chained to the source (same parallelism, ChainingStrategy.ALWAYS): plain values
+            // never leave its task
+            staged =
+                    changes.transform(
+                                    "encrypt classified columns",
+                                    changes.getType(),
+                                    new StagingEncryptionOperator(
+                                            encryption, encryption.byTopic(config::topicFor)))
+                            .setParallelism(config.sourceParallelism())
+                            .uid(ENCRYPTION_UID);
+        }
+        staged.process(new SchemaRegistrar(config.topicPrefix()))
                 .name("staging schema registry")
                 .uid(REGISTRAR_UID)
                 .setParallelism(1)

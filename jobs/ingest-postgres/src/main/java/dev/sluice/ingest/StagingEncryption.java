@@ -8,22 +8,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.DeserializationFeature;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Crypto-shredding on the way into staging: per source table, the column naming the data subject
  * and the classified columns to encrypt under that subject's data key ({@link SubjectKeys}).
- * Applied to the {@code before} and {@code after} rows of each change event; every other column
- * stays plain. A row whose subject column is NULL has no subject to key it by: it stays plain
- * (docs/erasure.md#limits).
+ * Applied to the {@code before} and {@code after} rows of each change event by {@link
+ * StagingEncryptionOperator}; every other column stays plain. A row whose subject column is NULL
+ * has no subject to key it by: it stays plain (docs/erasure.md#limits).
  *
  * <p>Configured by {@code staging.encryption.columns}, one entry per table: {@code
  * schema.table:subject:subject_column:col1,col2}.
  */
 final class StagingEncryption implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final String[] SIDES = {"before", "after"};
 
     /** The subject of a table's rows and the columns encrypted under its key. */
     record Rule(String subject, String subjectColumn, Set<String> columns)
@@ -125,19 +129,41 @@ final class StagingEncryption implements Serializable {
         }
     }
 
-    /** Encrypts the classified columns of the event's rows, in place. */
-    void apply(String schema, String table, ObjectNode envelope) throws Exception {
-        Rule rule = rules.get(schema + "." + table);
-        if (rule == null) {
-            return;
+    /** The rule of each staging topic that has one ({@code topicOf}: schema, table → topic). */
+    Map<String, Rule> byTopic(java.util.function.BiFunction<String, String, String> topicOf) {
+        Map<String, Rule> out = new LinkedHashMap<>();
+        rules.forEach(
+                (table, rule) -> {
+                    int dot = table.indexOf('.');
+                    out.put(topicOf.apply(table.substring(0, dot), table.substring(dot + 1)), rule);
+                });
+        return out;
+    }
+
+    /**
+     * Adds to {@code missing} the subject ids of the event's rows whose keys are not cached (their
+     * records wait for {@link SubjectKeys#prepare}); returns true when none is missing.
+     */
+    boolean keysReady(Rule rule, ObjectNode envelope, Set<String> missing) {
+        boolean ready = true;
+        for (String side : SIDES) {
+            String id = subjectId(rule, envelope.get(side));
+            if (id != null && !keys().hasKey(rule.subject(), id)) {
+                missing.add(id);
+                ready = false;
+            }
         }
-        for (String side : new String[] {"before", "after"}) {
+        return ready;
+    }
+
+    /** Encrypts the classified columns of the event's rows, in place. */
+    void apply(Rule rule, ObjectNode envelope) throws Exception {
+        for (String side : SIDES) {
             if (envelope.get(side) instanceof ObjectNode row) {
-                JsonNode subjectId = row.get(rule.subjectColumn());
-                if (subjectId == null || subjectId.isNull()) {
+                String id = subjectId(rule, row);
+                if (id == null) {
                     continue;
                 }
-                String id = subjectId.asText();
                 for (String column : rule.columns()) {
                     JsonNode value = row.get(column);
                     if (value != null && !value.isNull()) {
@@ -154,16 +180,37 @@ final class StagingEncryption implements Serializable {
         }
     }
 
-    private SubjectKeys keys() {
+    private static String subjectId(Rule rule, JsonNode row) {
+        if (!(row instanceof ObjectNode)) {
+            return null;
+        }
+        JsonNode subjectId = row.get(rule.subjectColumn());
+        return subjectId == null || subjectId.isNull() ? null : subjectId.asText();
+    }
+
+    /** Opened on first use, in the task. */
+    SubjectKeys keys() {
         if (keys == null) {
             keys = settings.open();
         }
         return keys;
     }
 
-    private ObjectMapper mapper() {
+    void close() {
+        if (keys != null) {
+            keys.close();
+            keys = null;
+        }
+    }
+
+    ObjectMapper mapper() {
         if (mapper == null) {
-            mapper = new ObjectMapper();
+            // exact decimals both ways: a re-read event keeps its numbers as the encoder wrote them
+            mapper =
+                    new ObjectMapper()
+                            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                            .enable(SerializationFeature.WRITE_BIGDECIMAL_AS_PLAIN);
         }
         return mapper;
     }

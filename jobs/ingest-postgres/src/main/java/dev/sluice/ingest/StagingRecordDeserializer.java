@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@code source} block carries {@code schema_version}, the fingerprint of the table's columns that
  * an ALTER TABLE changes (the same algorithm as the MySQL ingest's, see docs/schema-changes.md).
  *
- * <p>Tables without staging encryption are written straight to bytes by one {@link JsonGenerator}
- * over one growing buffer, both kept for the life of the operator (its records are deserialized on
- * one thread); a table with encryption goes through a Jackson tree that the encryption rewrites.
- * Both give the same bytes (StagingRecordEncodingTest).
+ * <p>Changes are written straight to bytes by one {@link JsonGenerator} over one growing buffer,
+ * both kept for the life of the operator (its records are deserialized on one thread); the Jackson
+ * tree path gives the same bytes and is the reference of StagingRecordEncodingTest. Classified
+ * columns of encrypted tables are encrypted after this, by {@link StagingEncryptionOperator}.
  */
 final class StagingRecordDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
@@ -60,7 +60,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
     private final String database;
     private final String deadLetterTopic;
     private final DeadLetterKeys deadLetterKeys;
-    private StagingEncryption encryption;
     private transient ObjectMapper mapper;
     private transient Buffer buffer;
     private transient JsonGenerator generator;
@@ -84,12 +83,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         this.deadLetterKeys = deadLetterKeys;
     }
 
-    /** Encrypts classified columns with {@code encryption} (null: off). */
-    StagingRecordDeserializer encrypting(StagingEncryption encryption) {
-        this.encryption = encryption;
-        return this;
-    }
-
     @Override
     public void deserialize(SourceRecord record, Collector<StagingRecord> out) throws Exception {
         DebeziumRowLogGuard.install();
@@ -103,10 +96,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         StagingRecord staged;
         try {
             staged = encode(record, value, substitutions);
-        } catch (dev.sluice.stagingkeys.KeyStoreException e) {
-            // the key store or master key failed: not this record's fault; fail (and restart)
-            // rather than let classified values bypass encryption or vanish into dead letter
-            throw e;
         } catch (Exception e) {
             // every encoding failure, checked (Jackson) or not, lands in dead letter
             StagingRecord letter =
@@ -137,16 +126,8 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
     private StagingRecord encode(
             SourceRecord record, Struct value, ChangeEventEncoder.Substitutions substitutions)
             throws Exception {
-        Struct source = value.getStruct("source");
-        return encryption != null
-                        && encryption
-                                .rules()
-                                .containsKey(
-                                        source.getString("schema")
-                                                + "."
-                                                + source.getString("table"))
-                ? encodeTree(record, value, substitutions)
-                : encodeStreaming(record, value, substitutions);
+        // classified columns are encrypted after this, by StagingEncryptionOperator
+        return encodeStreaming(record, value, substitutions);
     }
 
     /** The change written straight to bytes, without a tree: the same bytes as encodeTree. */
@@ -203,7 +184,9 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         }
     }
 
-    /** The change as a Jackson tree (which the staging encryption rewrites), then bytes. */
+    /**
+     * The change as a Jackson tree, then bytes: the reference encodeStreaming is tested against.
+     */
     StagingRecord encodeTree(
             SourceRecord record, Struct value, ChangeEventEncoder.Substitutions substitutions)
             throws Exception {
@@ -223,9 +206,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                         substitution.specialValue(),
                         substitution.reason());
             }
-        }
-        if (encryption != null) {
-            encryption.apply(source.getString("schema"), source.getString("table"), envelope);
         }
         envelope.put("op", value.getString("op"));
         envelope.set(

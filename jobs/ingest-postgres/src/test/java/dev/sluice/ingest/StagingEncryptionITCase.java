@@ -70,7 +70,8 @@ class StagingEncryptionITCase {
             s.execute(
                     "INSERT INTO customers VALUES (1, 'alice@example.com', 'Alice Adams', 'NL'),"
                             + " (2, 'bob@example.com', 'Bob Brown', 'DE'),"
-                            + " (3, NULL, 'Carol Null', 'FR')");
+                            + " (3, NULL, 'Carol Null', 'FR'),"
+                            + " (4, 'dave@example.com', 'Dave Davis', 'BE')");
             s.execute(
                     "INSERT INTO cards VALUES (10, 1, '4111000011110001', 'visa'),"
                             + " (20, 2, '5500000055550002', 'mastercard'),"
@@ -93,17 +94,51 @@ class StagingEncryptionITCase {
         IngestPreflight.prepare(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         IngestJob.addTo(env, config);
+        // encryption runs in the source's task: plain values never cross a network buffer
+        assertThat(env.getStreamGraph(false).getJobGraph().getVertices())
+                .anySatisfy(
+                        v ->
+                                assertThat(v.getName())
+                                        .contains("postgres-cdc")
+                                        .contains("encrypt classified columns"));
         JobClient job = env.executeAsync("encrypted ingest");
         String customers = config.topicFor("public", "customers");
         String cards = config.topicFor("public", "cards");
+        String daveKey;
         try {
-            awaitRecords(job, customers, 3);
+            awaitRecords(job, customers, 4);
             awaitRecords(job, cards, 3);
             try (Connection c = postgres.connect("shop");
                     Statement s = c.createStatement()) {
                 s.execute("UPDATE customers SET email = 'alice@new.example.com' WHERE id = 1");
             }
-            awaitRecords(job, customers, 4);
+            awaitRecords(job, customers, 5);
+
+            // a shred by another process while ingest runs: the ingest's key cache learns of it
+            // from the shred log (at its next barrier), and later changes of the subject get a
+            // new key instead of one nobody can decrypt
+            daveKey = keyIdOf(latestRaw(customers, 4L), "email");
+            try (SubjectKeys forget = config.encryption().settings().open()) {
+                assertThat(forget.destroy("customer", "4")).isTrue();
+            }
+            int[] update = {0};
+            AwaitWhileRunning.until(
+                    "a change of customer 4 staged under a new key",
+                    job,
+                    DEADLINE,
+                    () -> {
+                        try (Connection c = postgres.connect("shop");
+                                Statement s = c.createStatement()) {
+                            s.execute(
+                                    "UPDATE customers SET email = 'dave"
+                                            + (++update[0])
+                                            + "@new.example.com' WHERE id = 4");
+                            String latest = latestRaw(customers, 4L);
+                            return latest != null && !daveKey.equals(keyIdOf(latest, "email"));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -116,7 +151,8 @@ class StagingEncryptionITCase {
         assertThat(all)
                 .doesNotContain("alice@example.com", "alice@new.example.com", "Alice Adams")
                 .doesNotContain("bob@example.com", "Bob Brown", "4111000011110001", "Carol Null")
-                .doesNotContain("5500000055550002")
+                .doesNotContain("5500000055550002", "dave@example.com", "Dave Davis")
+                .doesNotContain("@new.example.com")
                 .contains("\"country\":\"NL\"", "\"brand\":\"visa\"", SubjectKeys.TOKEN_PREFIX)
                 // no subject key: stays plain (documented limit)
                 .contains("6011000000000003");
@@ -129,6 +165,9 @@ class StagingEncryptionITCase {
             assertThat(after.get(1L).get("full_name").asText()).isEqualTo("Alice Adams");
             assertThat(after.get(1L).get(StagingDecryptor.SHREDDED).asBoolean()).isFalse();
             assertThat(after.get(2L).get("email").asText()).isEqualTo("bob@example.com");
+            // after the shred, customer 4's changes decrypt again under the new key
+            assertThat(after.get(4L).get("email").asText()).endsWith("@new.example.com");
+            assertThat(after.get(4L).get("full_name").asText()).isEqualTo("Dave Davis");
             assertThat(latest(decryptor, cards).get(10L).get("pan").asText())
                     .isEqualTo("4111000011110001");
 
@@ -170,6 +209,105 @@ class StagingEncryptionITCase {
             assertThat(cardRows.get(20L).get("pan").asText()).isEqualTo("5500000055550002");
             assertThat(cardRows.get(30L).get("pan").asText()).isEqualTo("6011000000000003");
             assertThat(cardRows.get(30L).has(StagingDecryptor.SHREDDED)).isFalse();
+        }
+    }
+
+    /** The raw value of the latest committed change of {@code id} in {@code topic}, or null. */
+    private static String latestRaw(String topic, long id) throws Exception {
+        String latest = null;
+        for (KafkaBroker.Record r : KAFKA.broker().readCommitted(topic, Duration.ofSeconds(10))) {
+            JsonNode after = JSON.readTree(r.value()).get("after");
+            if (after != null && after.isObject() && after.get("id").asLong() == id) {
+                latest = r.value();
+            }
+        }
+        return latest;
+    }
+
+    /** The key id named by the token of {@code column} in a raw change's after row. */
+    private static String keyIdOf(String raw, String column) throws Exception {
+        String token = JSON.readTree(raw).get("after").get(column).asText();
+        assertThat(token).startsWith(SubjectKeys.TOKEN_PREFIX);
+        return token.substring(
+                SubjectKeys.TOKEN_PREFIX.length(),
+                token.indexOf(':', SubjectKeys.TOKEN_PREFIX.length()));
+    }
+
+    /**
+     * Keys in batches, and how a cache learns of a shred: two caches on one store (two processes);
+     * a batch of 1,000 subjects makes 1,000 keys in one insert, an overlapping batch from the other
+     * cache gets the keys the first stored (conflicts); a key destroyed by one cache is used by the
+     * other only until it reads the shred log, never after, and never by a new cache.
+     */
+    @Test
+    void keysAreMadeInBatchesAndCachesLearnOfShredsFromTheLog() throws Exception {
+        PostgresServer postgres = POSTGRES.server();
+        postgres.createDatabase("batchkeys");
+        KeyStoreSettings settings =
+                new KeyStoreSettings(
+                        postgres.jdbcUrl("batchkeys"),
+                        postgres.username(),
+                        KeyStoreSettings.DEFAULT_PASSWORD_ENV,
+                        "batch_keys",
+                        KeyStoreSettings.DEFAULT_MASTER_KEY_ENV);
+        byte[] master = settings.masterKey(System.getenv());
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            first.add(String.valueOf(i));
+            second.add(String.valueOf(i + 500));
+        }
+        try (SubjectKeys ingest = settings.open();
+                SubjectKeys other =
+                        new SubjectKeys(
+                                new dev.sluice.stagingkeys.JdbcSubjectKeyStore(
+                                        settings.url(), settings.username(), "", "batch_keys"),
+                                master,
+                                KeyStoreSettings.DEFAULT_MASTER_KEY_ENV,
+                                Duration.ofHours(1),
+                                Duration.ofHours(1))) {
+            ingest.prepare("customer", first);
+            assertThat(first).allMatch(id -> ingest.hasKey("customer", id));
+            assertThat(count(postgres, "SELECT count(*) FROM batch_keys")).isEqualTo(1000);
+            other.prepare("customer", second); // 500 conflicts: the first writer's keys win
+            assertThat(count(postgres, "SELECT count(*) FROM batch_keys")).isEqualTo(1500);
+            String token = other.encrypt("customer", "700", "email", "\"x\"".getBytes());
+            assertThat(ingest.decrypt("email", token)).isPresent();
+
+            // 'other' caches customer 7's key; 'ingest' (forget here) destroys it
+            String seven = other.encrypt("customer", "7", "email", "\"seven\"".getBytes());
+            assertThat(other.decrypt("email", seven)).isPresent();
+            assertThat(ingest.destroy("customer", "7")).isTrue();
+            assertThat(
+                            count(
+                                    postgres,
+                                    "SELECT count(*) FROM batch_keys_shreds WHERE key_id = '"
+                                            + seven.split(":")[2]
+                                            + "'"))
+                    .isEqualTo(1);
+            // within its poll interval (1 h here) the other cache still holds the key...
+            assertThat(other.hasKey("customer", "7")).isTrue();
+            // ...until it reads the shred log (ingest does at every checkpoint barrier)
+            other.refreshShreds();
+            assertThat(other.decrypt("email", seven)).isEmpty();
+            assertThat(other.hasKey("customer", "7")).isFalse();
+            assertThat(other.hasKey("customer", "700")).isTrue();
+            try (SubjectKeys fresh = settings.open()) {
+                assertThat(fresh.decrypt("email", seven)).isEmpty();
+            }
+            // a new change of customer 7 gets a new key
+            String again = other.encrypt("customer", "7", "email", "\"seven\"".getBytes());
+            assertThat(again.split(":")[2]).isNotEqualTo(seven.split(":")[2]);
+            assertThat(ingest.decrypt("email", again)).isPresent();
+        }
+    }
+
+    private static long count(PostgresServer postgres, String sql) throws Exception {
+        try (Connection c = postgres.connect("batchkeys");
+                Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
         }
     }
 

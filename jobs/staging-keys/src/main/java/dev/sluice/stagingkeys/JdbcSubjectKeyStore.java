@@ -5,13 +5,20 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The embedded key store: a PostgreSQL table {@code (key_id, subject, subject_id, wrapped_key,
  * created_at)}, one row per subject that has a key. Destroying a key deletes its row (and nothing
- * else holds the key: back up the table only as docs/erasure.md says). One connection, used under
- * this object's lock; reconnects after an error.
+ * else holds the key: back up the table only as docs/erasure.md says) and appends its key id to the
+ * shred log, table {@code <table>_shreds (position, key_id, destroyed_at)}, in the same statement.
+ * One connection, used under this object's lock; reconnects after an error.
  */
 public final class JdbcSubjectKeyStore implements SubjectKeyStore {
 
@@ -19,15 +26,24 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
     private final String username;
     private final String password;
     private final String table;
+    private final String shreds;
     private Connection connection;
 
+    /**
+     * Positions of the shred log come from a sequence: two destroys committing out of order could
+     * show a higher position before a lower one, so each poll re-reads this many positions back.
+     */
+    static final int SHRED_REREAD = 64;
+
     public JdbcSubjectKeyStore(String url, String username, String password, String table) {
-        if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?")) {
+        if (!table.matches("([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,55}")) {
             throw new KeyStoreException(
                     "Invalid key store table name '"
                             + table
-                            + "': use a plain (optionally schema-qualified) identifier.");
+                            + "': use a plain (optionally schema-qualified) identifier of at"
+                            + " most 56 characters.");
         }
+        this.shreds = table + "_shreds";
         this.url = url;
         this.username = username;
         this.password = password == null ? "" : password;
@@ -47,6 +63,12 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
                                             + " subject_id text NOT NULL, wrapped_key bytea NOT"
                                             + " NULL, created_at timestamptz NOT NULL DEFAULT"
                                             + " now(), UNIQUE (subject, subject_id))");
+                            s.execute(
+                                    "CREATE TABLE IF NOT EXISTS "
+                                            + shreds
+                                            + " (position bigserial PRIMARY KEY, key_id text NOT"
+                                            + " NULL, destroyed_at timestamptz NOT NULL DEFAULT"
+                                            + " now())");
                         }
                         return null;
                     });
@@ -125,15 +147,139 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
                         c -> {
                             try (PreparedStatement s =
                                     c.prepareStatement(
-                                            "DELETE FROM "
+                                            "WITH destroyed AS (DELETE FROM "
                                                     + table
-                                                    + " WHERE subject = ? AND subject_id = ?")) {
+                                                    + " WHERE subject = ? AND subject_id = ?"
+                                                    + " RETURNING key_id) INSERT INTO "
+                                                    + shreds
+                                                    + " (key_id) SELECT key_id FROM destroyed")) {
                                 s.setString(1, subject);
                                 s.setString(2, subjectId);
                                 return s.executeUpdate();
                             }
                         })
                 > 0;
+    }
+
+    @Override
+    public synchronized Map<String, WrappedKey> findAll(
+            String subject, Collection<String> subjectIds) {
+        if (subjectIds.isEmpty()) {
+            return Map.of();
+        }
+        return execute(
+                c -> {
+                    try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "SELECT subject_id, key_id, wrapped_key FROM "
+                                            + table
+                                            + " WHERE subject = ? AND subject_id = ANY (?)")) {
+                        s.setString(1, subject);
+                        s.setArray(2, c.createArrayOf("text", subjectIds.toArray()));
+                        return keysById(s);
+                    }
+                });
+    }
+
+    /**
+     * One multi-row {@code INSERT … ON CONFLICT DO NOTHING RETURNING} (one commit) for all
+     * candidates, then one SELECT for the ids another writer had stored first.
+     */
+    @Override
+    public synchronized Map<String, WrappedKey> createAllIfAbsent(
+            String subject, Map<String, WrappedKey> candidates) {
+        if (candidates.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = new ArrayList<>(candidates.keySet());
+        Map<String, WrappedKey> stored = new HashMap<>();
+        List<String> conflicts = new ArrayList<>();
+        execute(
+                c -> {
+                    String[] keyIds = new String[ids.size()];
+                    String[] wrapped = new String[ids.size()];
+                    for (int i = 0; i < ids.size(); i++) {
+                        WrappedKey key = candidates.get(ids.get(i));
+                        keyIds[i] = key.keyId();
+                        wrapped[i] = Base64.getEncoder().encodeToString(key.wrapped());
+                    }
+                    try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "INSERT INTO "
+                                            + table
+                                            + " (key_id, subject, subject_id, wrapped_key) SELECT"
+                                            + " k, ?, i, decode(w, 'base64') FROM unnest(?::text[],"
+                                            + " ?::text[], ?::text[]) AS n (k, i, w) ON CONFLICT"
+                                            + " (subject, subject_id) DO NOTHING RETURNING"
+                                            + " subject_id")) {
+                        s.setString(1, subject);
+                        s.setArray(2, c.createArrayOf("text", keyIds));
+                        s.setArray(3, c.createArrayOf("text", ids.toArray()));
+                        s.setArray(4, c.createArrayOf("text", wrapped));
+                        try (ResultSet r = s.executeQuery()) {
+                            while (r.next()) {
+                                String id = r.getString(1);
+                                stored.put(id, candidates.get(id));
+                            }
+                        }
+                    }
+                    return null;
+                });
+        for (String id : ids) {
+            if (!stored.containsKey(id)) {
+                conflicts.add(id);
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            Map<String, WrappedKey> existing = findAll(subject, conflicts);
+            for (String id : conflicts) {
+                WrappedKey key = existing.get(id);
+                if (key == null) {
+                    throw new KeyStoreException(
+                            "The key of a subject vanished right after it was stored in "
+                                    + describe()
+                                    + " (destroyed concurrently?); retry.");
+                }
+                stored.put(id, key);
+            }
+        }
+        return stored;
+    }
+
+    @Override
+    public synchronized Shreds shredsSince(long position) {
+        if (position < 0) {
+            return execute(
+                    c -> {
+                        try (var s = c.createStatement();
+                                ResultSet r =
+                                        s.executeQuery(
+                                                "SELECT coalesce(max(position), 0) FROM "
+                                                        + shreds)) {
+                            r.next();
+                            return new Shreds(r.getLong(1), List.of());
+                        }
+                    });
+        }
+        return execute(
+                c -> {
+                    try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "SELECT position, key_id FROM "
+                                            + shreds
+                                            + " WHERE position > ? ORDER BY position")) {
+                        s.setLong(1, Math.max(0, position - SHRED_REREAD));
+                        List<String> keyIds = new ArrayList<>();
+                        long last = position;
+                        try (ResultSet r = s.executeQuery()) {
+                            while (r.next()) {
+                                last = Math.max(last, r.getLong(1));
+                                keyIds.add(r.getString(2));
+                            }
+                        }
+                        return new Shreds(last, keyIds);
+                    }
+                });
     }
 
     @Override
@@ -159,6 +305,16 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
                     ? Optional.of(new WrappedKey(r.getString(1), r.getBytes(2)))
                     : Optional.empty();
         }
+    }
+
+    private static Map<String, WrappedKey> keysById(PreparedStatement s) throws SQLException {
+        Map<String, WrappedKey> found = new HashMap<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                found.put(r.getString(1), new WrappedKey(r.getString(2), r.getBytes(3)));
+            }
+        }
+        return found;
     }
 
     private interface Work<T> {

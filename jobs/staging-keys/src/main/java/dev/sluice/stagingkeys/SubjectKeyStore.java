@@ -1,5 +1,9 @@
 package dev.sluice.stagingkeys;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +34,41 @@ public interface SubjectKeyStore extends AutoCloseable {
      * is stored (the existing one when another writer won).
      */
     WrappedKey createIfAbsent(String subject, String subjectId, WrappedKey candidate);
+
+    /**
+     * The keys of many subject ids at once (one round trip in the embedded store); ids without a
+     * key are absent from the map.
+     */
+    default Map<String, WrappedKey> findAll(String subject, Collection<String> subjectIds) {
+        Map<String, WrappedKey> found = new HashMap<>();
+        for (String id : subjectIds) {
+            find(subject, id).ifPresent(k -> found.put(id, k));
+        }
+        return found;
+    }
+
+    /**
+     * Stores each candidate (subject id → key) unless that subject has a key already, in one
+     * transaction in the embedded store; returns the key stored for every id (the existing one
+     * where another writer won). Every returned key is durable when this returns.
+     */
+    default Map<String, WrappedKey> createAllIfAbsent(
+            String subject, Map<String, WrappedKey> candidates) {
+        Map<String, WrappedKey> stored = new HashMap<>();
+        candidates.forEach((id, key) -> stored.put(id, createIfAbsent(subject, id, key)));
+        return stored;
+    }
+
+    /**
+     * The shred log: ids of keys destroyed after {@code position} (a position this method returned
+     * before, or 0), and the position to ask from next time; for a negative position only where the
+     * log ends now (no ids). Caches of data keys poll it to learn of shreds done by other processes
+     * while they run. The log holds key ids only, never a subject id.
+     */
+    Shreds shredsSince(long position);
+
+    /** Key ids destroyed since a position of the shred log, and the next position. */
+    record Shreds(long position, List<String> keyIds) {}
 
     /** Destroys the subject's key; false when it had none (already destroyed: idempotent). */
     boolean destroy(String subject, String subjectId);

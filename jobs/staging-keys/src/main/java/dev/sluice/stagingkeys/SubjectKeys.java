@@ -6,7 +6,11 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Cipher;
@@ -18,21 +22,28 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Envelope encryption of staged values, one data key per subject. Data keys are AES-256 keys from
  * the JDK's {@link KeyGenerator}, stored wrapped (AES-256-GCM under the master key, the key id as
- * associated data) in a {@link SubjectKeyStore}. A value is encrypted with AES-256-GCM (random
- * 96-bit nonce, the key id and column name as associated data) into a token {@code
- * sluice-enc:v1:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>}. Once the subject's key is destroyed,
- * no token naming it can be decrypted again: {@link #decrypt} returns empty.
+ * associated data) in a {@link SubjectKeyStore}. A value is encrypted with AES-256-GCM (96-bit
+ * nonce counting up from a random start per thread, the key id and column name as associated data)
+ * into a token {@code sluice-enc:v1:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>}. Once the
+ * subject's key is destroyed, no token naming it can be decrypted again: {@link #decrypt} returns
+ * empty.
  *
- * <p>Keys are cached for {@link #CACHE_TTL} (destroyed ones too, as absent): a key destroyed while
- * a job runs stops decrypting there within that time.
+ * <p>Unwrapped keys are cached in a bounded LRU ({@link #MAX_CACHED} per direction) for at most
+ * {@link #CACHE_TTL}. A cache learns of a key destroyed by another process from the store's shred
+ * log ({@link SubjectKeyStore#shredsSince}), polled before a cached key is used when {@link
+ * #SHRED_POLL} has passed since the last poll, and whenever {@link #refreshShreds()} is called (the
+ * ingest does at every checkpoint barrier): a destroyed key is used at most {@link #SHRED_POLL}
+ * after its destroy committed, never later. {@link #destroy} evicts in its own process at once.
+ * {@link #prepare} fetches or creates the keys of many subjects in one round trip.
  */
 public final class SubjectKeys implements AutoCloseable {
 
     public static final String TOKEN_PREFIX = "sluice-enc:v1:";
     public static final Duration CACHE_TTL = Duration.ofSeconds(60);
+    public static final Duration SHRED_POLL = Duration.ofSeconds(1);
+    static final int MAX_CACHED = 200_000;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final int MAX_CACHED = 200_000;
 
     private final SubjectKeyStore store;
     private final SecretKey master;
@@ -40,11 +51,73 @@ public final class SubjectKeys implements AutoCloseable {
     private final SecureRandom random = newRandom();
     // Cipher.getInstance looks the provider up each time: one instance per thread, re-initialised
     private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(SubjectKeys::newGcm);
-    private final ConcurrentHashMap<String, Cached> bySubject = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Cached> byId = new ConcurrentHashMap<>();
+    // a DRBG call per value was the largest cost of the stream (JFR): nonces count up from a
+    // random 96-bit start per thread instead
+    private static final ThreadLocal<Nonces> NONCES = ThreadLocal.withInitial(Nonces::new);
+    private static final ThreadLocal<KeyGenerator> KEYS =
+            ThreadLocal.withInitial(SubjectKeys::newKeyGenerator);
+    private final Lru bySubject = new Lru();
+    private final Lru byId = new Lru();
+    // key id -> cache key of bySubject, to evict a shredded key found by id
+    private final Map<String, String> subjectOfKey = new ConcurrentHashMap<>();
     private final long ttlNanos;
+    private final long pollNanos;
+    private volatile long shredPosition = -1;
+    private volatile long nextPoll;
 
     private record Cached(String keyId, SecretKey key, long expires) {}
+
+    /** An LRU of cached keys, bounded to {@link #MAX_CACHED} entries. */
+    private static final class Lru {
+        private final Map<String, Cached> map =
+                new LinkedHashMap<>(1024, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+                        return size() > MAX_CACHED;
+                    }
+                };
+
+        synchronized Cached get(String key) {
+            return map.get(key);
+        }
+
+        synchronized void put(String key, Cached value) {
+            map.put(key, value);
+        }
+
+        synchronized Cached remove(String key) {
+            return map.remove(key);
+        }
+
+        synchronized int size() {
+            return map.size();
+        }
+    }
+
+    /**
+     * GCM nonces of one thread: a random 96-bit start drawn from the DRBG, then that start with its
+     * low 64 bits XORed with a counter (the deterministic construction of NIST SP 800-38D 8.2.1,
+     * with a random rather than a fixed field). Two threads or processes repeat a nonce only if
+     * their random starts fall within their counts of each other: about n·m / 2^96 for n and m
+     * values. A new start is drawn after 2^32 values.
+     */
+    private static final class Nonces {
+        private final byte[] start = new byte[NONCE_BYTES];
+        private long count = -1;
+
+        byte[] next(SecureRandom random) {
+            if (count < 0 || count >= (1L << 32)) {
+                random.nextBytes(start);
+                count = 0;
+            }
+            byte[] nonce = start.clone();
+            long c = count++;
+            for (int i = 0; i < 8; i++) {
+                nonce[NONCE_BYTES - 1 - i] ^= (byte) (c >>> (8 * i));
+            }
+            return nonce;
+        }
+    }
 
     SubjectKeys(SubjectKeyStore store, byte[] masterKey, String masterKeyEnv) {
         this(store, masterKey, masterKeyEnv, CACHE_TTL);
@@ -52,10 +125,20 @@ public final class SubjectKeys implements AutoCloseable {
 
     public SubjectKeys(
             SubjectKeyStore store, byte[] masterKey, String masterKeyEnv, Duration cacheTtl) {
+        this(store, masterKey, masterKeyEnv, cacheTtl, SHRED_POLL);
+    }
+
+    public SubjectKeys(
+            SubjectKeyStore store,
+            byte[] masterKey,
+            String masterKeyEnv,
+            Duration cacheTtl,
+            Duration shredPoll) {
         this.store = store;
         this.master = new SecretKeySpec(masterKey, "AES");
         this.masterKeyEnv = masterKeyEnv;
         this.ttlNanos = cacheTtl.toNanos();
+        this.pollNanos = shredPoll.toNanos();
     }
 
     public SubjectKeyStore store() {
@@ -67,8 +150,7 @@ public final class SubjectKeys implements AutoCloseable {
      */
     public String encrypt(String subject, String subjectId, String column, byte[] plaintext) {
         Cached key = subjectKey(subject, subjectId);
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
+        byte[] nonce = NONCES.get().next(random);
         try {
             Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
@@ -129,13 +211,90 @@ public final class SubjectKeys implements AutoCloseable {
         Cached cached = bySubject.remove(cacheKey(subject, subjectId));
         if (cached != null && cached.keyId() != null) {
             byId.remove(cached.keyId());
+            subjectOfKey.remove(cached.keyId());
         }
-        boolean destroyed = store.destroy(subject, subjectId);
-        byId.values().removeIf(c -> c.key() == null);
-        return destroyed;
+        return store.destroy(subject, subjectId);
+    }
+
+    /**
+     * Whether the subject's key is in this cache and fresh: {@link #encrypt} then needs no round
+     * trip to the store.
+     */
+    public boolean hasKey(String subject, String subjectId) {
+        pollShredsWhenDue();
+        Cached cached = bySubject.get(cacheKey(subject, subjectId));
+        return cached != null && cached.expires() - System.nanoTime() > 0;
+    }
+
+    /**
+     * Fetches the keys of these subject ids into the cache, creating the missing ones: one SELECT,
+     * then one multi-row INSERT (one commit) and one SELECT for ids another writer keyed first.
+     * When this returns every listed subject has a key that is durable in the store.
+     */
+    public void prepare(String subject, Collection<String> subjectIds) {
+        if (subjectIds.isEmpty()) {
+            return;
+        }
+        pollShredsWhenDue();
+        Map<String, SubjectKeyStore.WrappedKey> found = store.findAll(subject, subjectIds);
+        Map<String, SubjectKeyStore.WrappedKey> candidates = new HashMap<>();
+        for (String id : subjectIds) {
+            if (!found.containsKey(id)) {
+                candidates.put(id, newWrappedKey());
+            }
+        }
+        Map<String, SubjectKeyStore.WrappedKey> all = new HashMap<>(found);
+        all.putAll(store.createAllIfAbsent(subject, candidates));
+        for (Map.Entry<String, SubjectKeyStore.WrappedKey> e : all.entrySet()) {
+            SubjectKeyStore.WrappedKey wrapped = e.getValue();
+            cacheSubjectKey(
+                    cacheKey(subject, e.getKey()),
+                    new Cached(wrapped.keyId(), unwrap(wrapped), expiry()));
+        }
+    }
+
+    /**
+     * Reads the store's shred log now and evicts every key destroyed since the last read (by any
+     * process). The first call only notes where the log ends: this cache was empty before it.
+     */
+    public void refreshShreds() {
+        synchronized (this) {
+            if (shredPosition < 0) {
+                // nothing cached predates this: the log's end is where we start
+                shredPosition = store.shredsSince(-1).position();
+            } else {
+                SubjectKeyStore.Shreds shreds = store.shredsSince(shredPosition);
+                for (String keyId : shreds.keyIds()) {
+                    evict(keyId);
+                }
+                shredPosition = shreds.position();
+            }
+            nextPoll = System.nanoTime() + pollNanos;
+        }
+    }
+
+    private void pollShredsWhenDue() {
+        if (shredPosition < 0 || nextPoll - System.nanoTime() <= 0) {
+            refreshShreds();
+        }
+    }
+
+    private void evict(String keyId) {
+        Cached byKey = byId.get(keyId);
+        if (byKey != null && byKey.key() != null) {
+            byId.put(keyId, new Cached(keyId, null, expiry())); // known destroyed
+        }
+        String subject = subjectOfKey.remove(keyId);
+        if (subject != null) {
+            Cached cached = bySubject.get(subject);
+            if (cached != null && keyId.equals(cached.keyId())) {
+                bySubject.remove(subject);
+            }
+        }
     }
 
     private Cached subjectKey(String subject, String subjectId) {
+        pollShredsWhenDue();
         String cacheKey = cacheKey(subject, subjectId);
         Cached cached = bySubject.get(cacheKey);
         if (cached != null && cached.expires() - System.nanoTime() > 0) {
@@ -145,8 +304,26 @@ public final class SubjectKeys implements AutoCloseable {
                 store.find(subject, subjectId)
                         .orElseGet(() -> store.createIfAbsent(subject, subjectId, newWrappedKey()));
         Cached fresh = new Cached(wrapped.keyId(), unwrap(wrapped), expiry());
-        put(bySubject, cacheKey, fresh);
+        cacheSubjectKey(cacheKey, fresh);
         return fresh;
+    }
+
+    private void cacheSubjectKey(String cacheKey, Cached key) {
+        bySubject.put(cacheKey, key);
+        subjectOfKey.put(key.keyId(), cacheKey);
+        if (subjectOfKey.size() > 2 * MAX_CACHED) {
+            // entries of keys the LRU dropped: rebuild from what is cached
+            subjectOfKey.keySet().removeIf(id -> byIdOrSubjectGone(id));
+        }
+    }
+
+    private boolean byIdOrSubjectGone(String keyId) {
+        String subject = subjectOfKey.get(keyId);
+        if (subject == null) {
+            return true;
+        }
+        Cached cached = bySubject.get(subject);
+        return cached == null || !keyId.equals(cached.keyId());
     }
 
     private static String cacheKey(String subject, String subjectId) {
@@ -154,6 +331,7 @@ public final class SubjectKeys implements AutoCloseable {
     }
 
     private Cached keyById(String keyId) {
+        pollShredsWhenDue();
         Cached cached = byId.get(keyId);
         if (cached != null && cached.expires() - System.nanoTime() > 0) {
             return cached;
@@ -162,15 +340,8 @@ public final class SubjectKeys implements AutoCloseable {
                 store.findById(keyId)
                         .map(w -> new Cached(keyId, unwrap(w), expiry()))
                         .orElseGet(() -> new Cached(keyId, null, expiry()));
-        put(byId, keyId, fresh);
+        byId.put(keyId, fresh);
         return fresh;
-    }
-
-    private void put(ConcurrentHashMap<String, Cached> cache, String key, Cached value) {
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
-        }
-        cache.put(key, value);
     }
 
     private long expiry() {
@@ -182,12 +353,12 @@ public final class SubjectKeys implements AutoCloseable {
         random.nextBytes(id);
         String keyId = HexFormat.of().formatHex(id);
         try {
-            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            KeyGenerator generator = KEYS.get();
             generator.init(256, random);
             byte[] dataKey = generator.generateKey().getEncoded();
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, master, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(wrapAad(keyId));
             byte[] sealed = cipher.doFinal(dataKey);
@@ -205,7 +376,7 @@ public final class SubjectKeys implements AutoCloseable {
     private SecretKey unwrap(SubjectKeyStore.WrappedKey wrapped) {
         byte[] sealed = wrapped.wrapped();
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(
                     Cipher.DECRYPT_MODE,
                     master,
@@ -241,6 +412,14 @@ public final class SubjectKeys implements AutoCloseable {
             return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    private static KeyGenerator newKeyGenerator() {
+        try {
+            return KeyGenerator.getInstance("AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES is not available in this JVM", e);
         }
     }
 
