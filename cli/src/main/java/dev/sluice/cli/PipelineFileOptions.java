@@ -62,6 +62,15 @@ final class PipelineFileOptions {
                 dev.sluice.gate.PolicySources.load(specs));
     }
 
+    /**
+     * Reads the staging schema registry again (with {@code --staging-kafka} and a policy): prints
+     * the unreviewed columns and records the registry's new schema changes in the audit log, as at
+     * the start of {@code action}.
+     */
+    void reviewSchemasAgain(String action) {
+        gateOptions.reviewSchemas(gateOptions.gate(), action, command.commandLine().getErr(), null);
+    }
+
     /** The audit log the gate writes to, for schema-change decisions. */
     dev.sluice.gate.AuditLog auditLog() {
         return gateOptions.audit();

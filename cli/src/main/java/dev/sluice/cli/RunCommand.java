@@ -122,6 +122,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                             null);
                 }
                 lastChange = found.message();
+                // the registry's change is recorded like at the start, before the replan
+                // records what the pipeline does with it
+                pipelineFile.reviewSchemasAgain("run");
                 out.println("Schema change: " + variables.redact(found.message()));
                 out.println(
                         "Replanning and restarting from the offsets the job committed (sinks"
