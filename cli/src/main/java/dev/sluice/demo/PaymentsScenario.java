@@ -175,26 +175,32 @@ public final class PaymentsScenario {
         if (stagingKeyStoreUrl == null) {
             return sources;
         }
-        String plain =
-                "'format' = 'debezium-json',\n"
-                        + "  'debezium-json.timestamp-format.standard' = 'ISO-8601'";
+        // the shipped staging tables read sluice-debezium-json already: add the key store
+        String anchor =
+                "'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'";
         String decrypting =
-                "'format' = 'sluice-debezium-json',\n"
-                        + "  'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',\n"
-                        + "  'sluice-debezium-json.dead-letter.topic' = 'pipelines.dead-letter',\n"
-                        + "  'sluice-debezium-json.dead-letter.bootstrap-servers' ="
-                        + " '${KAFKA_BOOTSTRAP_SERVERS}',\n"
-                        + "  'sluice-debezium-json.encryption.key-store.url' = '"
+                anchor
+                        + ",\n  'sluice-debezium-json.encryption.key-store.url' = '"
                         + stagingKeyStoreUrl
-                        + "',\n"
-                        + "  'sluice-debezium-json.encryption.key-store.username' = '"
+                        + "',\n  'sluice-debezium-json.encryption.key-store.username' = '"
                         + stagingKeyStoreUser
                         + "'";
         List<dev.sluice.sql.SourceText> out = new ArrayList<>();
+        boolean found = false;
         for (dev.sluice.sql.SourceText source : sources) {
+            found |= source.text().contains(anchor);
             out.add(
                     new dev.sluice.sql.SourceText(
-                            source.name(), source.text().replace(plain, decrypting)));
+                            source.name(), source.text().replace(anchor, decrypting)));
+        }
+        if (!found) {
+            throw new IllegalStateException(
+                    "No staging table of "
+                            + CATALOG
+                            + " reads sluice-debezium-json with the"
+                            + " option line "
+                            + anchor
+                            + ": the demo cannot make them decrypt");
         }
         return out;
     }

@@ -354,6 +354,20 @@ public final class SchemaEvolution {
             List<String> added,
             List<String> widened) {
         List<String> actions = new ArrayList<>();
+        if (temporary(tEnv, sink.name())) {
+            // Flink keeps a temporary table's columns in the session and cannot ALTER it; the
+            // query would then carry a column the sink does not have: refuse, saying why
+            throw new IllegalStateException(
+                    "Sink "
+                            + sink.name()
+                            + " is in mode evolve but is declared with CREATE TEMPORARY TABLE,"
+                            + " whose columns Flink cannot alter. Declare it with CREATE TABLE in"
+                            + " a catalog database (e.g. CREATE DATABASE IF NOT EXISTS crm; CREATE"
+                            + " TABLE crm.customers ...), or give it the mode ignore or fail"
+                            + " (-- @schema-changes "
+                            + sink.name()
+                            + "=fail).");
+        }
         Map<String, String> options = options(tEnv, sink.name());
         ResolvedSchema columns = tEnv.from(quote(sink.name())).getResolvedSchema();
         String connector = options == null ? null : options.get("connector");
@@ -651,6 +665,21 @@ public final class SchemaEvolution {
                     }
                 });
         return props;
+    }
+
+    /** Whether a fully qualified table is a temporary one of this session. */
+    static boolean temporary(TableEnvironment tEnv, String table) {
+        String[] parts = table.split("\\.", 3);
+        if (parts.length < 3) {
+            return false;
+        }
+        return ((org.apache.flink.table.api.internal.TableEnvironmentInternal) tEnv)
+                .getCatalogManager()
+                .getTable(
+                        org.apache.flink.table.catalog.ObjectIdentifier.of(
+                                parts[0], parts[1], parts[2]))
+                .map(org.apache.flink.table.catalog.ContextResolvedTable::isTemporary)
+                .orElse(false);
     }
 
     private static Map<String, String> options(TableEnvironment tEnv, String table) {

@@ -90,6 +90,21 @@ class SchemaEvolutionTest {
         assertThat(review.mayPropagate(table, other, column("tier"))).isFalse();
     }
 
+    @Test
+    void aTemporarySinkIsToldApartFromACatalogOne() {
+        org.apache.flink.table.api.TableEnvironment tEnv =
+                org.apache.flink.table.api.TableEnvironment.create(
+                        org.apache.flink.table.api.EnvironmentSettings.inStreamingMode());
+        tEnv.executeSql("CREATE DATABASE crm");
+        tEnv.executeSql("CREATE TABLE crm.kept (id BIGINT) WITH ('connector' = 'blackhole')");
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE crm.session_only (id BIGINT) WITH ('connector' ="
+                        + " 'blackhole')");
+        assertThat(SchemaEvolution.temporary(tEnv, "default_catalog.crm.kept")).isFalse();
+        assertThat(SchemaEvolution.temporary(tEnv, "default_catalog.crm.session_only")).isTrue();
+        assertThat(SchemaEvolution.temporary(tEnv, "default_catalog.crm.missing")).isFalse();
+    }
+
     private static StagingColumn column(String name) {
         return new StagingColumn(name, "STRING", true, false);
     }
