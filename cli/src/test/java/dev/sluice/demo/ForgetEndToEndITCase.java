@@ -237,11 +237,18 @@ class ForgetEndToEndITCase {
                 pipeline,
                 DEADLINE,
                 () -> PaymentsEndToEndITCase.icebergEqualsPostgres(scenario, stack));
-        AwaitWhileRunning.until(
-                "the CRM table equals Postgres",
-                crm,
-                DEADLINE,
-                () -> PaymentsEndToEndITCase.crmEqualsPostgres(scenario, stack));
+        try {
+            AwaitWhileRunning.until(
+                    "the CRM table equals Postgres",
+                    crm,
+                    DEADLINE,
+                    () -> PaymentsEndToEndITCase.crmEqualsPostgres(scenario, stack));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(
+                    "The CRM table still differs from Postgres: "
+                            + PaymentsEndToEndITCase.lastCrmDifference,
+                    e);
+        }
         Run second = forget(scenario, audit, concat(request, "--format", "json"));
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(JSON.readTree(second.out()).path("pass").asInt()).isEqualTo(2);

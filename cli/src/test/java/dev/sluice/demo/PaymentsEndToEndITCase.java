@@ -253,10 +253,39 @@ class PaymentsEndToEndITCase {
                     actual.put(result.getLong("id"), row);
                 }
             }
+            if (!expected.equals(actual)) {
+                lastCrmDifference = difference(expected, actual);
+            }
             return expected.equals(actual);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** What the last unequal comparison of the CRM table found (for a test's failure message). */
+    static volatile String lastCrmDifference = "";
+
+    private static String difference(
+            Map<Long, Map<String, Object>> expected, Map<Long, Map<String, Object>> actual) {
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        java.util.Set<Long> ids = new java.util.TreeSet<>(expected.keySet());
+        ids.addAll(actual.keySet());
+        for (Long id : ids) {
+            Map<String, Object> e = expected.get(id);
+            Map<String, Object> a = actual.get(id);
+            if (java.util.Objects.equals(e, a)) {
+                continue;
+            }
+            if (shown++ < 5) {
+                out.append("id ")
+                        .append(id)
+                        .append(e == null ? ": extra in CRM" : a == null ? ": missing in CRM" : "")
+                        .append(e != null && a != null ? ": expected " + e + " but was " + a : "")
+                        .append("; ");
+            }
+        }
+        return out.append(shown).append(" rows differ").toString();
     }
 
     /** What the pipeline must produce for a table: the Postgres rows, projected and masked. */

@@ -47,6 +47,19 @@ class SchemaChangeDetectorTest {
     }
 
     @Test
+    void theMarkerOfAShreddedRowIsNoNewColumn() {
+        SchemaChangeDetector fail = detector(SchemaChangeMode.FAIL);
+        // the decrypting format adds _shredded to a row whose subject's key was destroyed
+        assertThatCode(
+                        () ->
+                                fail.check(
+                                        record(
+                                                null,
+                                                "{\"id\":1,\"name\":null,\"_shredded\":true}")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void failNamesTableChangeAndWayOut() {
         assertThatThrownBy(
                         () ->
