@@ -8,8 +8,8 @@
 -- CRM_PASSWORD (a secret: pass it with --secret-env or --secret-file). The table must exist in the
 -- CRM database: CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT, email_hash TEXT,
 -- phone TEXT, country TEXT, updated_at TIMESTAMP), updated_at in UTC (Flink's JDBC connector
--- writes no TIMESTAMP_LTZ to PostgreSQL). Flink's jdbc connector, not yet sluice-jdbc (a dead letter
--- for rows the target rejects): see docs/reliability.md for why.
+-- writes no TIMESTAMP_LTZ to PostgreSQL). Flink's jdbc connector; sluice-jdbc (the same options plus
+-- a dead letter for rows the target rejects) is described in docs/reliability.md.
 
 LOAD MODULE sluice;
 
