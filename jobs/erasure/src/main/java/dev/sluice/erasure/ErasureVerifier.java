@@ -6,7 +6,6 @@ import dev.sluice.policy.pseudonym.KeyProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,15 +92,7 @@ public final class ErasureVerifier {
             }
         }
         if (stagingRows != null) {
-            Map<String, Map<String, Set<String>>> byDataset = new LinkedHashMap<>();
-            values.values()
-                    .forEach(
-                            (column, set) ->
-                                    byDataset
-                                            .computeIfAbsent(
-                                                    ErasurePlan.Subject.tableOf(column),
-                                                    k -> new LinkedHashMap<>())
-                                            .put(ErasurePlan.Subject.columnOf(column), set));
+            Map<String, Map<String, Set<String>>> byDataset = values.byStagingDataset();
             for (Map.Entry<String, Map<String, Set<String>>> e : byDataset.entrySet()) {
                 if (plan.sourceOptions(e.getKey()) == null) {
                     continue;

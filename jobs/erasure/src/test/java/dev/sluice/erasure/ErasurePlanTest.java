@@ -158,6 +158,85 @@ class ErasurePlanTest {
         assertThat(MaskHash.sha256Hex("a@example.com")).hasSize(64);
     }
 
+    /**
+     * Two customers once shared an e-mail address (the demo's traffic draws addresses from a finite
+     * pool): forgetting customer 42 must not take customer 7's rows. Where a dataset holds the ids,
+     * its rows are found by the ids; a dataset holding only the e-mail's hash is found by it.
+     */
+    @Test
+    void findsRowsByTheIdsWhereADatasetHoldsThemNotByASharedEmail() throws Exception {
+        ErasurePlan.Subject s = ErasurePlan.subject(policy(), "customer");
+        DatasetIdentity customers = iceberg("payments.customers");
+        DatasetIdentity newsletter = iceberg("payments.newsletter");
+        List<ColumnFlows.Flow> flows = new ArrayList<>();
+        flows.add(
+                flow("warehouse.payments.customers", customers, "id", "payments.customers", "id"));
+        flows.add(
+                flow(
+                        "warehouse.payments.customers",
+                        customers,
+                        "email_hash",
+                        "payments.customers",
+                        "email",
+                        step("mask_hash")));
+        flows.add(
+                flow(
+                        "warehouse.payments.newsletter",
+                        newsletter,
+                        "email_hash",
+                        "payments.customers",
+                        "email",
+                        step("mask_hash")));
+        ErasurePlan plan = ErasurePlan.build(s, flows);
+
+        // customer 42 held two addresses; 7 holds the first of them now
+        List<com.fasterxml.jackson.databind.JsonNode> staging =
+                List.of(
+                        row("{\"id\": 42, \"email\": \"ada.hopper1@example.com\"}"),
+                        row("{\"id\": 7, \"email\": \"grace.knuth5@example.com\"}"),
+                        row("{\"id\": 42, \"email\": \"ada.knuth2@example.com\"}"),
+                        row("{\"id\": 7, \"email\": \"ada.hopper1@example.com\"}"));
+        SubjectValues values =
+                SubjectValues.resolveFrom(
+                        plan,
+                        List.of("42"),
+                        dataset ->
+                                dataset.equals("payments.customers")
+                                        ? rows -> staging.forEach(rows)
+                                        : null);
+        assertThat(values.values().get("payments.customers.email"))
+                .containsExactly("ada.hopper1@example.com", "ada.knuth2@example.com");
+
+        ErasurePlan.Target withIds = target(plan, "warehouse.payments.customers");
+        assertThat(values.forTarget(withIds, null))
+                .containsOnlyKeys("id")
+                .containsEntry("id", Set.of("42"));
+        ErasurePlan.Target hashesOnly = target(plan, "warehouse.payments.newsletter");
+        assertThat(values.forTarget(hashesOnly, null).get("email_hash"))
+                .containsExactlyInAnyOrder(
+                        MaskHash.sha256Hex("ada.hopper1@example.com"),
+                        MaskHash.sha256Hex("ada.knuth2@example.com"));
+        // staging is checked the same way: the customers topic by id, cards by customer_id
+        assertThat(values.byStagingDataset())
+                .containsEntry("payments.customers", Map.of("id", Set.of("42")))
+                .containsEntry("payments.cards", Map.of("customer_id", Set.of("42")));
+    }
+
+    private static ErasurePlan.Target target(ErasurePlan plan, String dataset) {
+        return plan.targets().stream()
+                .filter(t -> t.dataset().equals(dataset))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode row(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void refusesUnknownSubjectsUnreadColumnsAndUnmappedSinks() throws Exception {
         assertThatThrownBy(() -> ErasurePlan.subject(policy(), "custmer"))
