@@ -152,9 +152,27 @@ public final class IcebergErasure {
         Map<String, Rewritten> rewrites = new LinkedHashMap<>();
         Map<String, List<Long>> livePositions = new LinkedHashMap<>();
         long rowsDeleted = 0;
+        // the filter finds the candidate files; their rewrite needs every delete that applies to
+        // them, and a filtered scan leaves out the equality deletes whose statistics exclude the
+        // subject's values (other rows' old versions would come back with the rewrite's sequence
+        // number): the candidates are read from an unfiltered scan
+        Set<String> candidates = new HashSet<>();
         try (CloseableIterable<FileScanTask> tasks =
                 table.newScan().useSnapshot(start.snapshotId()).filter(filter()).planFiles()) {
             for (FileScanTask task : tasks) {
+                candidates.add(task.file().location());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (CloseableIterable<FileScanTask> tasks =
+                candidates.isEmpty()
+                        ? CloseableIterable.empty()
+                        : table.newScan().useSnapshot(start.snapshotId()).planFiles()) {
+            for (FileScanTask task : tasks) {
+                if (!candidates.contains(task.file().location())) {
+                    continue;
+                }
                 if (task.file().format() != FileFormat.PARQUET) {
                     throw new IllegalStateException(
                             "Cannot erase from "
