@@ -1,6 +1,7 @@
 package dev.sluice.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.warehouselock.FolderCommitLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
@@ -52,9 +53,24 @@ public final class AuditTable {
         this.warehouse = warehouse;
     }
 
+    /**
+     * Every process auditing appends here: their commits are exclusive ({@link FolderCommitLock}).
+     */
+    private HadoopCatalog catalog() {
+        HadoopCatalog catalog = new HadoopCatalog();
+        catalog.setConf(new Configuration());
+        catalog.initialize(
+                "hadoop",
+                FolderCommitLock.withLock(
+                        java.util.Map.of(
+                                org.apache.iceberg.CatalogProperties.WAREHOUSE_LOCATION,
+                                warehouse)));
+        return catalog;
+    }
+
     /** Appends one audit record (as written to the JSON-lines log). */
     public void append(JsonNode record) {
-        try (HadoopCatalog catalog = new HadoopCatalog(new Configuration(), warehouse)) {
+        try (HadoopCatalog catalog = catalog()) {
             Table table =
                     catalog.tableExists(TABLE)
                             ? catalog.loadTable(TABLE)
@@ -95,7 +111,7 @@ public final class AuditTable {
 
     /** Every row of the table, for tests and {@code sluice audit --table}. */
     public List<Record> rows() {
-        try (HadoopCatalog catalog = new HadoopCatalog(new Configuration(), warehouse)) {
+        try (HadoopCatalog catalog = catalog()) {
             if (!catalog.tableExists(TABLE)) {
                 return List.of();
             }

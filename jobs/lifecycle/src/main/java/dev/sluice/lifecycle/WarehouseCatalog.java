@@ -1,5 +1,6 @@
 package dev.sluice.lifecycle;
 
+import dev.sluice.warehouselock.FolderCommitLock;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class WarehouseCatalog implements Serializable {
         String type = props.remove("type");
         Configuration conf = new Configuration();
         return switch (type) {
-            case "hadoop" -> CatalogLoader.hadoop(name, conf, props);
+            // forget and maintain commit while pipelines do: exclusive across processes
+            case "hadoop" -> CatalogLoader.hadoop(name, conf, FolderCommitLock.withLock(props));
             case "rest" -> CatalogLoader.rest(name, conf, props);
             default -> CatalogLoader.custom(name, props, conf, JDBC_CATALOG);
         };

@@ -1,5 +1,6 @@
 package org.apache.iceberg.flink;
 
+import dev.sluice.warehouselock.FolderCommitLock;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -51,6 +52,10 @@ public final class SluiceIcebergCatalogFactory implements CatalogFactory {
     @Override
     public Catalog createCatalog(Context context) {
         Map<String, String> properties = new HashMap<>(context.getOptions());
+        if ("hadoop".equalsIgnoreCase(properties.get(FlinkCatalogFactory.ICEBERG_CATALOG_TYPE))) {
+            // a pipeline commits while forget, maintain or another pipeline may: see the lock
+            properties = FolderCommitLock.withLock(properties);
+        }
         String name = context.getName();
         CatalogLoader loader =
                 FlinkCatalogFactory.createCatalogLoader(
