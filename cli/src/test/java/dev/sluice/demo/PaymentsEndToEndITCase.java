@@ -209,14 +209,30 @@ class PaymentsEndToEndITCase {
 
     static boolean icebergEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
         try {
-            return expectedWarehouse(scenario, "customers").equals(icebergRows(stack, "customers"))
-                    && expectedWarehouse(scenario, "cards").equals(icebergRows(stack, "cards"))
-                    && expectedWarehouse(scenario, "payments")
-                            .equals(icebergRows(stack, "payments"));
+            for (String table : List.of("customers", "cards", "payments")) {
+                Map<Long, Map<String, Object>> expected = expectedWarehouse(scenario, table);
+                Map<Long, Map<String, Object>> actual = icebergRows(stack, table);
+                if (!expected.equals(actual)) {
+                    int rows = stack.iceberg().rows(PaymentsScenario.warehouseTable(table)).size();
+                    lastIcebergDifference =
+                            table
+                                    + " ("
+                                    + rows
+                                    + " rows for "
+                                    + actual.size()
+                                    + " ids): "
+                                    + difference(expected, actual, "Iceberg");
+                    return false;
+                }
+            }
+            return true;
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
+
+    /** What the last unequal comparison of the warehouse found (for a test's failure message). */
+    static volatile String lastIcebergDifference = "";
 
     static boolean crmEqualsPostgres(PaymentsScenario scenario, EmbeddedStack stack) {
         try {
@@ -254,7 +270,7 @@ class PaymentsEndToEndITCase {
                 }
             }
             if (!expected.equals(actual)) {
-                lastCrmDifference = difference(expected, actual);
+                lastCrmDifference = difference(expected, actual, "CRM");
             }
             return expected.equals(actual);
         } catch (Exception e) {
@@ -266,7 +282,9 @@ class PaymentsEndToEndITCase {
     static volatile String lastCrmDifference = "";
 
     private static String difference(
-            Map<Long, Map<String, Object>> expected, Map<Long, Map<String, Object>> actual) {
+            Map<Long, Map<String, Object>> expected,
+            Map<Long, Map<String, Object>> actual,
+            String where) {
         StringBuilder out = new StringBuilder();
         int shown = 0;
         java.util.Set<Long> ids = new java.util.TreeSet<>(expected.keySet());
@@ -280,7 +298,10 @@ class PaymentsEndToEndITCase {
             if (shown++ < 5) {
                 out.append("id ")
                         .append(id)
-                        .append(e == null ? ": extra in CRM" : a == null ? ": missing in CRM" : "")
+                        .append(
+                                e == null
+                                        ? ": extra in " + where
+                                        : a == null ? ": missing in " + where : "")
                         .append(e != null && a != null ? ": expected " + e + " but was " + a : "")
                         .append("; ");
             }
