@@ -195,7 +195,14 @@ final class ChaosSuite implements AutoCloseable {
                             List.of(
                                     // a killed TaskManager or a stopped JobManager is noticed in
                                     // seconds, not the default 50 s
-                                    "heartbeat.interval: 2000", "heartbeat.timeout: 8000"));
+                                    "heartbeat.interval: 2000",
+                                    "heartbeat.timeout: 8000",
+                                    // each job (re)submission leaves 25-30 MB of classes in the
+                                    // metaspace of the TaskManager that ran it (see
+                                    // docs/reliability.md); the default 256 MB ran out after 8-11
+                                    // submissions: room for a full run's 17
+                                    "taskmanager.memory.jvm-metaspace.size: 768m",
+                                    "taskmanager.memory.process.size: 1792m"));
         } catch (Exception e) {
             crm.close();
             throw e;
@@ -229,7 +236,18 @@ final class ChaosSuite implements AutoCloseable {
                     awaitRandomMoment();
                     long injectedAt = System.nanoTime();
                     note("inject " + fault + " #" + (i + 1));
-                    inject(fault, result);
+                    try {
+                        inject(fault, result);
+                    } catch (Exception e) {
+                        // a cluster process that died on its own explains the failure best
+                        try {
+                            cluster.checkProcesses();
+                        } catch (IllegalStateException died) {
+                            died.addSuppressed(e);
+                            throw died;
+                        }
+                        throw e;
+                    }
                     result.injected++;
                     traffic.pause();
                     long faultOver = System.nanoTime();
@@ -625,6 +643,8 @@ final class ChaosSuite implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             note("NOT RECOVERED within " + RECOVERY_DEADLINE + " after " + what);
         }
+        // only the faults stop cluster processes: one that died on its own fails the run
+        cluster.checkProcesses();
         for (String job : jobs.keySet()) {
             JobStatus status = jobs.get(job).getJobStatus().get(30, TimeUnit.SECONDS);
             if (status.isGloballyTerminalState()) {

@@ -3,8 +3,10 @@ package dev.sluice.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.harness.EmbeddedStackExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -55,13 +57,20 @@ class FaultInjectionITCase {
         List<ChaosSuite.Result> results;
         long changes;
         List<String> canary;
+        String report = System.getProperty("sluice.chaos.report");
         try (ChaosSuite suite = new ChaosSuite(settings, STACK.stack(), workDir, Path.of(jobJar))) {
-            results = suite.run();
-            changes = suite.changes();
-            canary = suite.canaryFindings();
+            try {
+                results = suite.run();
+                changes = suite.changes();
+                canary = suite.canaryFindings();
+            } catch (Exception | AssertionError e) {
+                if (report != null && !report.isBlank()) {
+                    keepClusterLogs(suite, Path.of(report));
+                }
+                throw e;
+            }
             String table = ChaosSuite.table(results, changes);
             System.out.println(table);
-            String report = System.getProperty("sluice.chaos.report");
             if (report != null && !report.isBlank()) {
                 Files.writeString(
                         Path.of(report),
@@ -79,5 +88,20 @@ class FaultInjectionITCase {
                 assertThat(result.injected).as(name).isEqualTo(settings.injections());
             }
         }
+    }
+
+    /**
+     * A failed full-size run keeps the cluster's logs and the suite's log next to the report (the
+     * temporary folder goes with the test): {@code <report>-logs/}.
+     */
+    private static void keepClusterLogs(ChaosSuite suite, Path report) throws IOException {
+        Path folder = report.resolveSibling(report.getFileName() + "-logs");
+        Files.createDirectories(folder);
+        for (Path file : suite.cluster().logFiles()) {
+            Files.copy(
+                    file, folder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.write(folder.resolve("chaos.log"), suite.log());
+        System.out.println("[chaos] cluster logs kept in " + folder);
     }
 }

@@ -75,6 +75,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     /** Named processes: "jobmanager", "taskmanager", "taskmanager-2", ... (for restarts). */
     private final java.util.Map<String, Process> named = new java.util.LinkedHashMap<>();
 
+    /** The name of every process started, the replaced ones too (for failure messages). */
+    private final java.util.Map<Process, String> names = new java.util.IdentityHashMap<>();
+
     private Path conf;
     private int taskManagersStarted;
 
@@ -256,19 +259,50 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the JobManager (SIGTERM, as a pod restart does), starts a new one on the same ports,
-     * and waits until {@code taskManagers} TaskManagers registered with it again. Without HA, the
-     * jobs it ran are gone: resubmit them from their last retained checkpoint or savepoint.
+     * Stops the JobManager (SIGTERM, as a pod restart does), waits until its JVM is gone and its
+     * RPC and REST ports can be bound again, starts a new one on the same ports, and waits until
+     * {@code taskManagers} TaskManagers registered with it again. Without HA, the jobs it ran are
+     * gone: resubmit them from their last retained checkpoint or savepoint.
      */
     public void restartJobManager(int taskManagers) throws Exception {
         Process jobManager = named.get("jobmanager");
         killed.add(jobManager);
         jobManager.destroy();
-        if (!jobManager.waitFor(60, TimeUnit.SECONDS)) {
-            jobManager.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        // a graceful stop suspends every job (their checkpoints stay); under load it takes a while
+        if (!jobManager.waitFor(120, TimeUnit.SECONDS)) {
+            jobManager.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
         }
+        if (jobManager.isAlive()) {
+            throw new IllegalStateException(
+                    "The JobManager (pid "
+                            + jobManager.pid()
+                            + ") did not exit within 3 minutes of SIGTERM and SIGKILL; see "
+                            + log("jobmanager"));
+        }
+        int rpcPort =
+                GlobalConfiguration.loadConfiguration(conf.toString())
+                        .get(org.apache.flink.configuration.JobManagerOptions.PORT);
+        Await.until(
+                "the stopped JobManager's RPC port "
+                        + rpcPort
+                        + " and REST port "
+                        + rest.getPort()
+                        + " free again",
+                Duration.ofMinutes(2),
+                () -> canBind(rpcPort) && canBind(rest.getPort()));
         launchJobManager();
         awaitTaskManagers(taskManagers, Duration.ofSeconds(180));
+    }
+
+    /** Whether a server socket could listen on this loopback port now (as Flink's would). */
+    private static boolean canBind(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Names of the TaskManager processes still alive. */
@@ -357,6 +391,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         Process process = builder.start();
         processes.add(process);
         named.put(name, process);
+        names.put(process, name);
     }
 
     private void awaitTaskManagers(int count, Duration timeout) throws Exception {
@@ -365,21 +400,41 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 timeout,
                 IOException.class,
                 () -> {
-                    for (Process process : processes) {
-                        if (!process.isAlive() && !killed.contains(process)) {
-                            throw new IllegalStateException(
-                                    "A cluster process exited with code "
-                                            + process.exitValue()
-                                            + ":\n"
-                                            + tail(workDir.resolve("jobmanager.out"))
-                                            + tail(workDir.resolve("taskmanager.out"))
-                                            + tail(log("jobmanager"))
-                                            + tail(log("taskmanager")));
-                        }
-                    }
+                    checkProcesses();
                     JsonNode overview = get("overview");
                     return overview.path("taskmanagers").asInt() >= count ? overview : null;
                 });
+    }
+
+    /**
+     * Fails if a process of this cluster exited without being killed or stopped on purpose, naming
+     * it, its exit code and the end of its output and log.
+     */
+    public void checkProcesses() {
+        for (Process process : processes) {
+            if (!process.isAlive() && !killed.contains(process)) {
+                String name = names.get(process);
+                throw new IllegalStateException(
+                        "Cluster process "
+                                + name
+                                + " (pid "
+                                + process.pid()
+                                + ") exited with code "
+                                + process.exitValue()
+                                + (process.exitValue() == 239
+                                        ? " (Flink's fatal-error exit after an uncaught error in"
+                                                + " one of its threads: look for an"
+                                                + " OutOfMemoryError in its .out file)"
+                                        : "")
+                                + "; its output "
+                                + workDir.resolve(name + ".out")
+                                + " and log "
+                                + log(name)
+                                + " end with:\n"
+                                + tail(workDir.resolve(name + ".out"))
+                                + tail(log(name)));
+            }
+        }
     }
 
     private static String tail(Path file) {
@@ -387,7 +442,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             List<String> lines = Files.readAllLines(file);
             return file.getFileName()
                     + ":\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()))
                     + "\n";
         } catch (IOException e) {
             return "";
