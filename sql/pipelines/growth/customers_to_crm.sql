@@ -8,8 +8,9 @@
 -- CRM_PASSWORD (a secret: pass it with --secret-env or --secret-file). The table must exist in the
 -- CRM database: CREATE TABLE customers (id BIGINT PRIMARY KEY, name TEXT, email_hash TEXT,
 -- phone TEXT, country TEXT, updated_at TIMESTAMP), updated_at in UTC (Flink's JDBC connector
--- writes no TIMESTAMP_LTZ to PostgreSQL). Flink's jdbc connector; sluice-jdbc (the same options plus
--- a dead letter for rows the target rejects) is described in docs/reliability.md.
+-- writes no TIMESTAMP_LTZ to PostgreSQL). The connector sluice-jdbc is Flink's jdbc that checks each
+-- row against the target table first and sends a row it cannot write (too long, out of range) to
+-- the dead-letter topic instead of stopping the job (docs/reliability.md).
 
 LOAD MODULE sluice;
 
@@ -26,13 +27,15 @@ CREATE TABLE crm.customers (
   updated_at TIMESTAMP(6),
   PRIMARY KEY (id) NOT ENFORCED
 ) WITH (
-  'connector' = 'jdbc',
+  'connector' = 'sluice-jdbc',
   'url' = '${CRM_JDBC_URL}',
   'table-name' = 'customers',
   'username' = '${CRM_USER}',
   'password' = '${CRM_PASSWORD}',
   'sink.buffer-flush.max-rows' = '500',
-  'sink.buffer-flush.interval' = '1 s'
+  'sink.buffer-flush.interval' = '1 s',
+  'dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
+  'dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
 );
 
 INSERT INTO crm.customers
