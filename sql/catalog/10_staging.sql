@@ -5,7 +5,11 @@
 -- pipelines' dead-letter topic with the reason instead of stopping the job (docs/reliability.md),
 -- and decrypts columns of encrypted staging (docs/erasure.md).
 --
--- Variables: KAFKA_BOOTSTRAP_SERVERS; PIPELINE_DEAD_LETTER_TOPIC (default pipelines.dead-letter).
+-- Variables: KAFKA_BOOTSTRAP_SERVERS; PIPELINE_DEAD_LETTER_TOPIC (default pipelines.dead-letter);
+-- STAGING_KEY_STORE_URL, the JDBC URL of the staging key store when the ingest encrypts staging
+-- (crypto-shredding; empty, the default: staging is read as written) and STAGING_KEY_STORE_USER
+-- (default postgres); the key store password and the master key come from the environment
+-- (SLUICE_KEY_STORE_PASSWORD, SLUICE_STAGING_MASTER_KEY).
 
 CREATE DATABASE IF NOT EXISTS staging;
 
@@ -28,7 +32,9 @@ CREATE TABLE staging.payments_customers (
   'format' = 'sluice-debezium-json',
   'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
   'sluice-debezium-json.dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
-  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
+  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'sluice-debezium-json.encryption.key-store.url' = '${STAGING_KEY_STORE_URL:-}',
+  'sluice-debezium-json.encryption.key-store.username' = '${STAGING_KEY_STORE_USER:-postgres}'
 );
 
 CREATE TABLE staging.payments_cards (
@@ -49,7 +55,9 @@ CREATE TABLE staging.payments_cards (
   'format' = 'sluice-debezium-json',
   'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
   'sluice-debezium-json.dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
-  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
+  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'sluice-debezium-json.encryption.key-store.url' = '${STAGING_KEY_STORE_URL:-}',
+  'sluice-debezium-json.encryption.key-store.username' = '${STAGING_KEY_STORE_USER:-postgres}'
 );
 
 CREATE TABLE staging.payments_payments (
@@ -71,5 +79,7 @@ CREATE TABLE staging.payments_payments (
   'format' = 'sluice-debezium-json',
   'sluice-debezium-json.timestamp-format.standard' = 'ISO-8601',
   'sluice-debezium-json.dead-letter.topic' = '${PIPELINE_DEAD_LETTER_TOPIC:-pipelines.dead-letter}',
-  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'
+  'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+  'sluice-debezium-json.encryption.key-store.url' = '${STAGING_KEY_STORE_URL:-}',
+  'sluice-debezium-json.encryption.key-store.username' = '${STAGING_KEY_STORE_USER:-postgres}'
 );

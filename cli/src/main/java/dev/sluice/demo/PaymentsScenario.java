@@ -169,40 +169,12 @@ public final class PaymentsScenario {
         return this;
     }
 
-    /** The catalog files; their staging tables decrypt when {@link #encryptStaging} was called. */
+    /**
+     * The catalog files; their staging tables decrypt when {@link #encryptStaging} was called
+     * (through the variables {@code STAGING_KEY_STORE_URL} and {@code STAGING_KEY_STORE_USER}).
+     */
     private List<dev.sluice.sql.SourceText> catalogSources() {
-        List<dev.sluice.sql.SourceText> sources = SqlFiles.readCatalog(CATALOG);
-        if (stagingKeyStoreUrl == null) {
-            return sources;
-        }
-        // the shipped staging tables read sluice-debezium-json already: add the key store
-        String anchor =
-                "'sluice-debezium-json.dead-letter.bootstrap-servers' = '${KAFKA_BOOTSTRAP_SERVERS}'";
-        String decrypting =
-                anchor
-                        + ",\n  'sluice-debezium-json.encryption.key-store.url' = '"
-                        + stagingKeyStoreUrl
-                        + "',\n  'sluice-debezium-json.encryption.key-store.username' = '"
-                        + stagingKeyStoreUser
-                        + "'";
-        List<dev.sluice.sql.SourceText> out = new ArrayList<>();
-        boolean found = false;
-        for (dev.sluice.sql.SourceText source : sources) {
-            found |= source.text().contains(anchor);
-            out.add(
-                    new dev.sluice.sql.SourceText(
-                            source.name(), source.text().replace(anchor, decrypting)));
-        }
-        if (!found) {
-            throw new IllegalStateException(
-                    "No staging table of "
-                            + CATALOG
-                            + " reads sluice-debezium-json with the"
-                            + " option line "
-                            + anchor
-                            + ": the demo cannot make them decrypt");
-        }
-        return out;
+        return SqlFiles.readCatalog(CATALOG);
     }
 
     public EmbeddedStack stack() {
@@ -392,6 +364,18 @@ public final class PaymentsScenario {
                         "embedded stack")
                 .put("CRM_USER", stack.postgres().username(), false, "embedded stack")
                 .put("CRM_PASSWORD", stack.postgres().password(), true, "embedded stack")
+                .put(
+                        "STAGING_KEY_STORE_URL",
+                        stagingKeyStoreUrl == null ? "" : stagingKeyStoreUrl,
+                        false,
+                        "embedded stack")
+                .put(
+                        "STAGING_KEY_STORE_USER",
+                        stagingKeyStoreUser == null
+                                ? stack.postgres().username()
+                                : stagingKeyStoreUser,
+                        false,
+                        "embedded stack")
                 .build();
     }
 
