@@ -85,7 +85,6 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
 
     @Override
     public void deserialize(SourceRecord record, Collector<StagingRecord> out) throws Exception {
-        DebeziumRowLogGuard.install();
         if (record.value() == null) {
             return; // tombstone after a delete: the delete event itself carries the change
         }
