@@ -1,6 +1,7 @@
 package dev.sluice.staging;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One record bound for the staging area: its topic, the primary key (JSON) as Kafka key and the
@@ -32,5 +33,20 @@ public class StagingRecord {
         this.topic = Objects.requireNonNull(topic);
         this.key = key;
         this.value = value;
+    }
+
+    /**
+     * Stamps a staged change with its schema version ({@code version[0]}), the table's columns
+     * ({@code version[1]}) when the reader has not sent this topic and version yet ({@code
+     * announced}: its {@code topic@version} set, see {@link SchemaRegistrar}) and when the source
+     * says it happened.
+     */
+    public StagingRecord versioned(String[] version, Set<String> announced, long sourceMillis) {
+        schemaVersion = version[0];
+        if (announced.add(topic + "@" + version[0])) {
+            schemaColumns = version[1];
+        }
+        this.sourceMillis = sourceMillis;
+        return this;
     }
 }
