@@ -27,6 +27,15 @@ public class StagingRecord {
     /** When the source says the change happened (epoch millis; 0 when it does not say). */
     public long sourceMillis;
 
+    /**
+     * Set only between the PostgreSQL ingest's deserializer and its encrypting operator, on a
+     * change of a table with staging encryption: where the subject ids and the classified values
+     * lie in {@link #value}, still plain, as (row, column, start, end) quadruples. The operator
+     * replaces those values by their tokens and clears this; {@link StagingRecordSerializer}
+     * refuses a record that still has it.
+     */
+    public int[] plainSpans;
+
     public StagingRecord() {}
 
     public StagingRecord(String topic, byte[] key, byte[] value) {
