@@ -229,13 +229,17 @@ final class StagingEncryption implements Serializable {
                 throw new IllegalStateException(
                         "Plain span " + start + ".." + end + " is not a value of the change");
             }
-            String name = columns.get(column);
-            String token =
-                    keys().encrypt(rule.subject(), id, name, Arrays.copyOfRange(value, start, end));
             out.write(value, from, start - from);
             out.write('"');
             // a token is ASCII without characters JSON escapes (prefix, hex key id, base64)
-            out.writeBytes(token.getBytes(StandardCharsets.US_ASCII));
+            keys().encryptTo(
+                            rule.subject(),
+                            id,
+                            columns.get(column),
+                            value,
+                            start,
+                            end - start,
+                            out);
             out.write('"');
             from = end;
         }
