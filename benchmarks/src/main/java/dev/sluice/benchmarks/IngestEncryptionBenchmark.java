@@ -73,6 +73,25 @@ public final class IngestEncryptionBenchmark {
                         on[round][1],
                         on[round][1] / off[round][1],
                         Files.readString(Path.of("/proc/loadavg")).strip());
+                // CPU time does not depend on how many other processes share the cores
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d CPU: source task thread (CDC records, encryption, Kafka send)"
+                                + " snapshot off %.1f us/row, on %.1f us/row, off/on %.2f;"
+                                + " stream off %.1f us/change, on %.1f us/change, off/on %.2f;"
+                                + " whole JVM snapshot off %.1f, on %.1f us/row, stream off %.1f,"
+                                + " on %.1f us/change%n",
+                        round + 1,
+                        off[round][2],
+                        on[round][2],
+                        off[round][2] / on[round][2],
+                        off[round][3],
+                        on[round][3],
+                        off[round][3] / on[round][3],
+                        off[round][4],
+                        on[round][4],
+                        off[round][5],
+                        on[round][5]);
             }
             for (int phase = 0; phase < 2; phase++) {
                 final int p = phase;
@@ -97,7 +116,10 @@ public final class IngestEncryptionBenchmark {
         }
     }
 
-    /** {snapshot rows/s, stream changes/s} of one ingest job. */
+    /**
+     * {snapshot rows/s, stream changes/s, then CPU µs per row of the source task thread (snapshot,
+     * stream) and of the whole JVM (snapshot, stream)} of one ingest job.
+     */
     private static double[] run(
             PostgresServer postgres, KafkaBroker kafka, int rows, String name, boolean encrypt)
             throws Exception {
@@ -125,10 +147,17 @@ public final class IngestEncryptionBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         IngestJob.addTo(env, config);
         long start = System.nanoTime();
+        long jvmStart = jvmCpuNanos();
+        // a task thread of the previous job still winding down is not this job's
+        java.util.Set<Long> earlier = new java.util.HashSet<>(taskThreads().keySet());
         JobClient job = env.executeAsync("bench " + name);
         long count;
         double snapshotSeconds;
         double streamSeconds;
+        long taskSnapshot;
+        long taskStream;
+        long jvmSnapshot;
+        long jvmStream;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -143,6 +172,8 @@ public final class IngestEncryptionBenchmark {
             long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
             count = consume(consumer, job, rows, 0, deadline, name);
             snapshotSeconds = (System.nanoTime() - start) / 1e9;
+            taskSnapshot = taskCpuNanos(earlier);
+            jvmSnapshot = jvmCpuNanos();
             long streamStart = System.nanoTime();
             try (Connection c = postgres.connect("shop");
                     Statement s = c.createStatement()) {
@@ -150,6 +181,8 @@ public final class IngestEncryptionBenchmark {
             }
             consume(consumer, job, 2L * rows, count, deadline, name);
             streamSeconds = (System.nanoTime() - streamStart) / 1e9;
+            taskStream = taskCpuNanos(earlier) - taskSnapshot;
+            jvmStream = jvmCpuNanos() - jvmSnapshot;
         }
         job.cancel().get(60, TimeUnit.SECONDS);
         try (Connection c = postgres.connect("shop");
@@ -158,7 +191,47 @@ public final class IngestEncryptionBenchmark {
         } catch (java.sql.SQLException e) {
             // the slot may still be held for a moment after cancel: it is dropped with the server
         }
-        return new double[] {rows / snapshotSeconds, rows / streamSeconds};
+        return new double[] {
+            rows / snapshotSeconds,
+            rows / streamSeconds,
+            taskSnapshot / 1e3 / rows,
+            taskStream / 1e3 / rows,
+            (jvmSnapshot - jvmStart) / 1e3 / rows,
+            jvmStream / 1e3 / rows
+        };
+    }
+
+    /** CPU time of this job's source task thread (the CDC records, encryption, Kafka sends). */
+    private static long taskCpuNanos(java.util.Set<Long> earlier) {
+        long total = 0;
+        for (java.util.Map.Entry<Long, Long> thread : taskThreads().entrySet()) {
+            if (!earlier.contains(thread.getKey())) {
+                total += thread.getValue();
+            }
+        }
+        return total;
+    }
+
+    /** Source task threads by id, with their CPU time in ns. */
+    private static java.util.Map<Long, Long> taskThreads() {
+        java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<Long, Long> found = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info :
+                threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("Source: postgres-cdc")) {
+                found.put(
+                        info.getThreadId(),
+                        Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
+            }
+        }
+        return found;
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long consume(

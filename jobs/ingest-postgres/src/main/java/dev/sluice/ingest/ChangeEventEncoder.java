@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingBytes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -240,6 +241,44 @@ final class ChangeEventEncoder {
     static void writeStruct(JsonGenerator out, Struct struct, Substitutions substitutions)
             throws IOException {
         writeStruct(out, "", struct, substitutions);
+    }
+
+    /** Told where the values of a row's watched columns lie in the written bytes. */
+    interface ValueSpans {
+        /** Whether the place of this column's value is wanted. */
+        boolean watches(String column);
+
+        /** The value of {@code column} (not SQL NULL in the source) is bytes [start, end). */
+        void value(String column, int start, int end);
+    }
+
+    /**
+     * Writes a row as {@link #writeStruct} does, telling {@code spans} where the value of each
+     * column it watches lies in {@code bytes}' current document.
+     */
+    static void writeRow(
+            StagingBytes bytes, Struct row, Substitutions substitutions, ValueSpans spans)
+            throws IOException {
+        JsonGenerator out = bytes.generator();
+        out.writeStartObject();
+        for (Field field : row.schema().fields()) {
+            out.writeFieldName(field.name());
+            Object value = row.get(field);
+            boolean watched = value != null && spans.watches(field.name());
+            // the ':' after the name is written with the value: the value starts one byte later
+            int start = watched ? bytes.position() + 1 : 0;
+            try {
+                write(out, field.name(), field.schema(), value, substitutions);
+            } catch (ColumnEncodingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw columnFailure(field.name(), field, e);
+            }
+            if (watched) {
+                spans.value(field.name(), start, bytes.position());
+            }
+        }
+        out.writeEndObject();
     }
 
     private static void write(

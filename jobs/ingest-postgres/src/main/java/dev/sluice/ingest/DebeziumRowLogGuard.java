@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * Log4j 2 configuration: such an event is dropped and logged again as a warning with the table,
  * column, type and exception class only. Every other event of that logger passes.
  *
- * <p>Installed once per JVM when the ingest's record deserializer is first used, on the TaskManager
- * as in a local cluster. Without Log4j 2 core (another logging backend) the guard says once that it
- * could not install itself; a Log4j reconfiguration (a changed file under {@code monitorInterval})
- * drops the filter until the next job start.
+ * <p>Installed once per JVM by the static initializer of the ingest's record deserializer, which
+ * runs before its first instance exists (made by the job's client, or deserialized on the
+ * TaskManager), so before the source reads a row; not per change. Without Log4j 2 core (another
+ * logging backend) the guard says once that it could not install itself; a Log4j reconfiguration (a
+ * changed file under {@code monitorInterval}) drops the filter until the next job start.
  */
 final class DebeziumRowLogGuard {
 

@@ -96,7 +96,8 @@ public final class IngestJob {
                                         config.topicPrefix(),
                                         config.database(),
                                         config.deadLetterTopic(),
-                                        config.deadLetterKeys()))
+                                        config.deadLetterKeys(),
+                                        StagingEncryption.encryptedTopics(config)))
                         .build();
 
         Properties producer = new Properties();

@@ -1,8 +1,14 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingRecord;
 import dev.sluice.stagingkeys.KeyStoreSettings;
 import dev.sluice.stagingkeys.SubjectKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,8 +36,16 @@ final class StagingEncryption implements Serializable {
     private static final String[] SIDES = {"before", "after"};
 
     /** The subject of a table's rows and the columns encrypted under its key. */
-    record Rule(String subject, String subjectColumn, Set<String> columns)
-            implements Serializable {}
+    record Rule(String subject, String subjectColumn, Set<String> columns) implements Serializable {
+
+        /** The encrypted columns in a fixed order: what a column's number in plain spans means. */
+        List<String> columnOrder() {
+            return columns.stream().sorted().toList();
+        }
+    }
+
+    /** The column number of a subject id in {@link StagingRecord#plainSpans}. */
+    static final int SUBJECT = -1;
 
     private final Map<String, Rule> rules;
     private final KeyStoreSettings settings;
@@ -129,6 +143,12 @@ final class StagingEncryption implements Serializable {
         }
     }
 
+    /** The rule of each staging topic of the job that has one; empty without encryption. */
+    static Map<String, Rule> encryptedTopics(IngestConfig config) {
+        StagingEncryption encryption = config.encryption();
+        return encryption == null ? Map.of() : encryption.byTopic(config::topicFor);
+    }
+
     /** The rule of each staging topic that has one ({@code topicOf}: schema, table → topic). */
     Map<String, Rule> byTopic(java.util.function.BiFunction<String, String, String> topicOf) {
         Map<String, Rule> out = new LinkedHashMap<>();
@@ -141,13 +161,46 @@ final class StagingEncryption implements Serializable {
     }
 
     /**
-     * Adds to {@code missing} the subject ids of the event's rows whose keys are not cached (their
+     * The subject id of each row of a change (before, after) from its plain spans, as the old tree
+     * path read it ({@code JsonNode.asText()}); null for a row without one.
+     */
+    String[] subjectIds(byte[] value, int[] spans) throws IOException {
+        String[] ids = new String[SIDES.length];
+        for (int i = 0; i < spans.length; i += 4) {
+            if (spans[i + 1] == SUBJECT) {
+                ids[spans[i]] = idText(value, spans[i + 2], spans[i + 3]);
+            }
+        }
+        return ids;
+    }
+
+    private String idText(byte[] value, int start, int end) throws IOException {
+        if (isNull(value, start, end)) {
+            return null;
+        }
+        boolean digits = true;
+        for (int i = start; i < end && digits; i++) {
+            byte b = value[i];
+            digits = (b >= '0' && b <= '9') || (b == '-' && i == start);
+        }
+        if (digits) {
+            return new String(value, start, end - start, StandardCharsets.US_ASCII);
+        }
+        if (value[start] == '"' && value[end - 1] == '"' && indexOf(value, start, end, '\\') < 0) {
+            return new String(value, start + 1, end - start - 2, StandardCharsets.UTF_8);
+        }
+        // escapes, decimals, booleans: as the old tree path read them
+        JsonNode node = mapper().readTree(value, start, end - start);
+        return node.isNull() ? null : node.asText();
+    }
+
+    /**
+     * Adds to {@code missing} the subject ids of a change's rows whose keys are not cached (their
      * records wait for {@link SubjectKeys#prepare}); returns true when none is missing.
      */
-    boolean keysReady(Rule rule, ObjectNode envelope, Set<String> missing) {
+    boolean keysReady(Rule rule, String[] ids, Set<String> missing) {
         boolean ready = true;
-        for (String side : SIDES) {
-            String id = subjectId(rule, envelope.get(side));
+        for (String id : ids) {
             if (id != null && !keys().hasKey(rule.subject(), id)) {
                 missing.add(id);
                 ready = false;
@@ -156,7 +209,117 @@ final class StagingEncryption implements Serializable {
         return ready;
     }
 
-    /** Encrypts the classified columns of the event's rows, in place. */
+    /**
+     * The change with the classified values at its plain spans replaced by their tokens, the rest
+     * byte for byte as the encoder wrote it. Each value is encrypted as the JSON the encoder wrote
+     * for it, under the key of its row's subject; a row without subject stays plain.
+     */
+    byte[] seal(Rule rule, List<String> columns, byte[] value, int[] spans, String[] ids) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + spans.length * 32);
+        int from = 0;
+        for (int i = 0; i < spans.length; i += 4) {
+            int column = spans[i + 1];
+            String id = ids[spans[i]];
+            int start = spans[i + 2];
+            int end = spans[i + 3];
+            if (column == SUBJECT || id == null || isNull(value, start, end)) {
+                continue;
+            }
+            if (start < from || value[start - 1] != ':') {
+                throw new IllegalStateException(
+                        "Plain span " + start + ".." + end + " is not a value of the change");
+            }
+            out.write(value, from, start - from);
+            out.write('"');
+            // a token is ASCII without characters JSON escapes (prefix, hex key id, base64)
+            keys().encryptTo(
+                            rule.subject(),
+                            id,
+                            columns.get(column),
+                            value,
+                            start,
+                            end - start,
+                            out);
+            out.write('"');
+            from = end;
+        }
+        out.write(value, from, value.length - from);
+        return out.toByteArray();
+    }
+
+    private static boolean isNull(byte[] value, int start, int end) {
+        return end - start == 4
+                && value[start] == 'n'
+                && value[start + 1] == 'u'
+                && value[start + 2] == 'l'
+                && value[start + 3] == 'l';
+    }
+
+    private static int indexOf(byte[] value, int start, int end, char c) {
+        for (int i = start; i < end; i++) {
+            if (value[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Collects, while the deserializer writes a change of this rule's table, where its subject ids
+     * and classified values lie ({@link StagingRecord#plainSpans}). One per table and deserializer.
+     */
+    static final class Spans implements ChangeEventEncoder.ValueSpans {
+        private final String subjectColumn;
+        private final Map<String, Integer> columns = new HashMap<>();
+        private int row;
+        private int[] spans = new int[32];
+        private int size;
+
+        Spans(Rule rule) {
+            this.subjectColumn = rule.subjectColumn();
+            List<String> order = rule.columnOrder();
+            for (int i = 0; i < order.size(); i++) {
+                columns.put(order.get(i), i);
+            }
+        }
+
+        /** The row (0 before, 1 after) whose values come next. */
+        void row(int row) {
+            this.row = row;
+        }
+
+        @Override
+        public boolean watches(String column) {
+            return column.equals(subjectColumn) || columns.containsKey(column);
+        }
+
+        @Override
+        public void value(String column, int start, int end) {
+            if (size + 4 > spans.length) {
+                spans = Arrays.copyOf(spans, spans.length * 2);
+            }
+            spans[size++] = row;
+            spans[size++] = column.equals(subjectColumn) ? SUBJECT : columns.get(column);
+            spans[size++] = start;
+            spans[size++] = end;
+        }
+
+        /** The spans of the change just written; starts empty again. */
+        int[] take() {
+            int[] taken = Arrays.copyOf(spans, size);
+            size = 0;
+            return taken;
+        }
+
+        void reset() {
+            size = 0;
+        }
+    }
+
+    /**
+     * Encrypts the classified columns of the event's rows, in place: the tree path the ingest used
+     * before plain spans, kept as the reference StagingEncryptionEquivalenceTest compares with.
+     */
     void apply(Rule rule, ObjectNode envelope) throws Exception {
         for (String side : SIDES) {
             if (envelope.get(side) instanceof ObjectNode row) {

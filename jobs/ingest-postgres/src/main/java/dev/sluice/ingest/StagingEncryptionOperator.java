@@ -7,8 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
@@ -18,6 +16,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * Encrypts the classified columns of staged changes ({@link StagingEncryption}) between the CDC
  * source and the Kafka sink, creating data keys in batches.
+ *
+ * <p>The deserializer writes a change of an encrypted table as any other and marks where its
+ * subject ids and classified values lie ({@link StagingRecord#plainSpans}); this operator encrypts
+ * those values and splices their tokens in, without parsing or writing the change again.
  *
  * <p>A change whose subjects all have a cached key is encrypted and passed on at once. A change of
  * a subject without a cached key waits, with every later change of an encrypted table (their order
@@ -41,11 +43,12 @@ final class StagingEncryptionOperator extends AbstractStreamOperator<StagingReco
 
     private final StagingEncryption encryption;
     private final Map<String, StagingEncryption.Rule> byTopic;
+    private transient Map<String, List<String>> columnOrders;
     private transient List<Waiting> waiting;
     private transient Map<String, Set<String>> missing;
 
     private record Waiting(
-            StagingRecord record, ObjectNode envelope, StagingEncryption.Rule rule, long ts) {}
+            StagingRecord record, StagingEncryption.Rule rule, String[] subjectIds, long ts) {}
 
     StagingEncryptionOperator(
             StagingEncryption encryption, Map<String, StagingEncryption.Rule> byTopic) {
@@ -61,6 +64,8 @@ final class StagingEncryptionOperator extends AbstractStreamOperator<StagingReco
         super.open();
         waiting = new ArrayList<>();
         missing = new LinkedHashMap<>();
+        columnOrders = new LinkedHashMap<>();
+        byTopic.forEach((topic, rule) -> columnOrders.put(topic, rule.columnOrder()));
         encryption.keys().refreshShreds();
     }
 
@@ -72,19 +77,22 @@ final class StagingEncryptionOperator extends AbstractStreamOperator<StagingReco
             output.collect(element);
             return;
         }
-        JsonNode parsed = encryption.mapper().readTree(record.value);
-        if (!(parsed instanceof ObjectNode envelope)) {
-            output.collect(element);
-            return;
+        if (record.plainSpans == null) {
+            throw new IllegalStateException(
+                    "A change for "
+                            + record.topic
+                            + " came without the places of its classified values; the ingest"
+                            + " deserializer must be given the same staging.encryption.columns.");
         }
         long ts = element.hasTimestamp() ? element.getTimestamp() : Long.MIN_VALUE;
-        Set<String> ids = missing.computeIfAbsent(rule.subject(), s -> new LinkedHashSet<>());
-        boolean ready = encryption.keysReady(rule, envelope, ids);
+        String[] ids = encryption.subjectIds(record.value, record.plainSpans);
+        Set<String> absent = missing.computeIfAbsent(rule.subject(), s -> new LinkedHashSet<>());
+        boolean ready = encryption.keysReady(rule, ids, absent);
         if (ready && waiting.isEmpty()) {
-            emit(record, envelope, rule, ts);
+            emit(record, rule, ids, ts);
             return;
         }
-        waiting.add(new Waiting(record, envelope, rule, ts));
+        waiting.add(new Waiting(record, rule, ids, ts));
         if (waiting.size() >= BATCH) {
             flush();
         }
@@ -100,26 +108,18 @@ final class StagingEncryptionOperator extends AbstractStreamOperator<StagingReco
         }
         missing.clear();
         for (Waiting w : waiting) {
-            emit(w.record(), w.envelope(), w.rule(), w.ts());
+            emit(w.record(), w.rule(), w.subjectIds(), w.ts());
         }
         waiting.clear();
     }
 
-    private void emit(
-            StagingRecord record, ObjectNode envelope, StagingEncryption.Rule rule, long ts)
-            throws Exception {
-        encryption.apply(rule, envelope);
-        StagingRecord encrypted =
-                new StagingRecord(
-                        record.topic, record.key, encryption.mapper().writeValueAsBytes(envelope));
-        // what the schema registrar downstream reads of the change
-        encrypted.schemaVersion = record.schemaVersion;
-        encrypted.schemaColumns = record.schemaColumns;
-        encrypted.sourceMillis = record.sourceMillis;
+    private void emit(StagingRecord record, StagingEncryption.Rule rule, String[] ids, long ts) {
+        record.value =
+                encryption.seal(
+                        rule, columnOrders.get(record.topic), record.value, record.plainSpans, ids);
+        record.plainSpans = null;
         output.collect(
-                ts == Long.MIN_VALUE
-                        ? new StreamRecord<>(encrypted)
-                        : new StreamRecord<>(encrypted, ts));
+                ts == Long.MIN_VALUE ? new StreamRecord<>(record) : new StreamRecord<>(record, ts));
     }
 
     @Override

@@ -1,12 +1,11 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingBytes;
 import dev.sluice.staging.StagingRecord;
 import dev.sluice.stagingschemas.StagingColumn;
 import dev.sluice.stagingschemas.StagingSchemas;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -37,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@code source} block carries {@code schema_version}, the fingerprint of the table's columns that
  * an ALTER TABLE changes (the same algorithm as the MySQL ingest's, see docs/schema-changes.md).
  *
- * <p>Changes are written straight to bytes by one {@link JsonGenerator} over one growing buffer,
- * both kept for the life of the operator (its records are deserialized on one thread); the Jackson
- * tree path gives the same bytes and is the reference of StagingRecordEncodingTest. Classified
- * columns of encrypted tables are encrypted after this, by {@link StagingEncryptionOperator}.
+ * <p>Changes are written straight to bytes by one {@link JsonGenerator} over one growing buffer
+ * ({@link StagingBytes}), both kept for the life of the operator (its records are deserialized on
+ * one thread); the Jackson tree path gives the same bytes and is the reference of
+ * StagingRecordEncodingTest. Changes of encrypted tables are written the same way, with the places
+ * of their subject ids and classified values; {@link StagingEncryptionOperator} encrypts those
+ * values after this.
  */
 final class StagingRecordDeserializer implements DebeziumDeserializationSchema<StagingRecord> {
 
@@ -60,9 +61,11 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
     private final String database;
     private final String deadLetterTopic;
     private final DeadLetterKeys deadLetterKeys;
+    // staging topic -> its encryption rule: the places of those values go with the change
+    private final Map<String, StagingEncryption.Rule> encrypted;
     private transient ObjectMapper mapper;
-    private transient Buffer buffer;
-    private transient JsonGenerator generator;
+    private transient StagingBytes bytes;
+    private transient Map<String, StagingEncryption.Spans> spans;
     private transient Map<String, Map<String, String>> topics;
     private transient Map<Schema, String[]> versions;
     // topic@version this reader has sent the columns of (see StagingRecord.schemaColumns)
@@ -77,15 +80,28 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
             String database,
             String deadLetterTopic,
             DeadLetterKeys deadLetterKeys) {
+        this(topicPrefix, database, deadLetterTopic, deadLetterKeys, Map.of());
+    }
+
+    /**
+     * {@code encrypted}: the encryption rule of each staging topic that has one; their changes
+     * carry the places of subject ids and classified values for {@link StagingEncryptionOperator}.
+     */
+    StagingRecordDeserializer(
+            String topicPrefix,
+            String database,
+            String deadLetterTopic,
+            DeadLetterKeys deadLetterKeys,
+            Map<String, StagingEncryption.Rule> encrypted) {
         this.topicPrefix = topicPrefix;
         this.database = database;
         this.deadLetterTopic = deadLetterTopic;
         this.deadLetterKeys = deadLetterKeys;
+        this.encrypted = Map.copyOf(encrypted);
     }
 
     @Override
     public void deserialize(SourceRecord record, Collector<StagingRecord> out) throws Exception {
-        DebeziumRowLogGuard.install();
         if (record.value() == null) {
             return; // tombstone after a delete: the delete event itself carries the change
         }
@@ -130,21 +146,33 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
         return encodeStreaming(record, value, substitutions);
     }
 
-    /** The change written straight to bytes, without a tree: the same bytes as encodeTree. */
+    /**
+     * The change written straight to bytes, without a tree: the same bytes as encodeTree. For a
+     * table with staging encryption it also says where the subject ids and classified values lie.
+     */
     StagingRecord encodeStreaming(
             SourceRecord record, Struct value, ChangeEventEncoder.Substitutions substitutions)
             throws IOException {
         Struct source = value.getStruct("source");
         String topic = topic(source.getString("schema"), source.getString("table"));
-        JsonGenerator out = generator();
+        StagingEncryption.Spans places = encrypted.isEmpty() ? null : spans(topic);
+        StagingBytes bytes = bytes();
+        JsonGenerator out = bytes.generator();
         try {
             out.writeStartObject();
-            for (String row : ROWS) {
+            for (int side = 0; side < ROWS.length; side++) {
+                String row = ROWS[side];
                 ChangeEventEncoder.Substitutions rowSubstitutions =
                         new ChangeEventEncoder.Substitutions();
                 out.writeFieldName(row);
-                ChangeEventEncoder.write(
-                        out, value.schema().field(row).schema(), value.get(row), rowSubstitutions);
+                Object rowValue = value.get(row);
+                if (places != null && rowValue instanceof Struct rowStruct) {
+                    places.row(side);
+                    ChangeEventEncoder.writeRow(bytes, rowStruct, rowSubstitutions, places);
+                } else {
+                    ChangeEventEncoder.write(
+                            out, value.schema().field(row).schema(), rowValue, rowSubstitutions);
+                }
                 for (ChangeEventEncoder.Substitution substitution : rowSubstitutions.entries()) {
                     substitutions.add(
                             row + "." + substitution.column(),
@@ -169,17 +197,23 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
             out.writeStringField("schema_version", version[0]);
             out.writeEndObject();
             out.writeEndObject();
-            byte[] envelope = take(out);
+            byte[] envelope = bytes.take();
             byte[] key = null;
             if (record.key() instanceof Struct keyStruct) {
                 ChangeEventEncoder.writeStruct(out, keyStruct, substitutions);
-                key = take(out);
+                key = bytes.take();
             }
-            return versioned(new StagingRecord(topic, key, envelope), version, source);
+            StagingRecord staged = new StagingRecord(topic, key, envelope);
+            if (places != null) {
+                staged.plainSpans = places.take();
+            }
+            return staged.versioned(version, announced(), sourceMillis(source));
         } catch (IOException | RuntimeException e) {
             // a half-written event: start the next one on a fresh generator
-            generator = null;
-            buffer.reset();
+            bytes.reset();
+            if (places != null) {
+                places.reset();
+            }
             throw e;
         }
     }
@@ -230,21 +264,13 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                         ? mapper().writeValueAsBytes(
                                         ChangeEventEncoder.encodeStruct(keyStruct, substitutions))
                         : null;
-        return versioned(
-                new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope)),
-                version,
-                source);
+        return new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope))
+                .versioned(version, announced(), sourceMillis(source));
     }
 
-    /** Adds to a staged change its schema version, the columns once per version, its time. */
-    private StagingRecord versioned(StagingRecord staged, String[] version, Struct source) {
-        staged.schemaVersion = version[0];
-        if (announced().add(staged.topic + "@" + version[0])) {
-            staged.schemaColumns = version[1];
-        }
+    private static long sourceMillis(Struct source) {
         Object ts = source.get("ts_ms");
-        staged.sourceMillis = ts instanceof Number n ? n.longValue() : 0L;
-        return staged;
+        return ts instanceof Number n ? n.longValue() : 0L;
     }
 
     /**
@@ -304,57 +330,23 @@ final class StagingRecordDeserializer implements DebeziumDeserializationSchema<S
                         table, t -> StagingTopics.topicFor(topicPrefix, database, schema, t));
     }
 
-    private JsonGenerator generator() throws IOException {
-        if (generator == null) {
-            if (buffer == null) {
-                buffer = new Buffer();
-            }
-            generator = mapper().getFactory().createGenerator(buffer);
-            // key and value are separate documents: no separator between root values
-            generator.setRootValueSeparator(null);
+    private StagingBytes bytes() {
+        if (bytes == null) {
+            bytes = new StagingBytes(mapper().getFactory());
         }
-        return generator;
+        return bytes;
     }
 
-    private byte[] take(JsonGenerator out) throws IOException {
-        out.flush();
-        return buffer.take();
-    }
-
-    /** A growing byte buffer, reused from record to record; not thread-safe (one operator). */
-    static final class Buffer extends OutputStream {
-        private byte[] bytes = new byte[4096];
-        private int count;
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            bytes[count++] = (byte) b;
+    /** Where a change of an encrypted topic holds its subject ids and classified values. */
+    private StagingEncryption.Spans spans(String topic) {
+        StagingEncryption.Rule rule = encrypted.get(topic);
+        if (rule == null) {
+            return null;
         }
-
-        @Override
-        public void write(byte[] source, int offset, int length) {
-            ensure(length);
-            System.arraycopy(source, offset, bytes, count, length);
-            count += length;
+        if (spans == null) {
+            spans = new HashMap<>();
         }
-
-        private void ensure(int more) {
-            if (count + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
-            }
-        }
-
-        /** The bytes written since the last take, and empties the buffer. */
-        byte[] take() {
-            byte[] taken = Arrays.copyOf(bytes, count);
-            count = 0;
-            return taken;
-        }
-
-        void reset() {
-            count = 0;
-        }
+        return spans.computeIfAbsent(topic, t -> new StagingEncryption.Spans(rule));
     }
 
     private ObjectMapper mapper() {

@@ -10,6 +10,7 @@ import dev.sluice.harness.KafkaBroker;
 import dev.sluice.harness.KafkaExtension;
 import dev.sluice.harness.PostgresExtension;
 import dev.sluice.harness.PostgresServer;
+import dev.sluice.staging.StagingRecord;
 import dev.sluice.stagingkeys.KeyStoreSettings;
 import dev.sluice.stagingkeys.StagingDecryptor;
 import dev.sluice.stagingkeys.SubjectKeys;
@@ -25,6 +26,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -300,6 +304,199 @@ class StagingEncryptionITCase {
             assertThat(again.split(":")[2]).isNotEqualTo(seven.split(":")[2]);
             assertThat(ingest.decrypt("email", again)).isPresent();
         }
+    }
+
+    /**
+     * Changes of encrypted tables are sealed from their plain spans (tokens spliced into the
+     * streaming encoder's bytes) instead of the tree path (parse, encrypt, write again): for every
+     * type of StagingRecordEncodingTest, both decrypt to the same events, and to the same NULL and
+     * {@code _shredded} once a subject's key is destroyed.
+     */
+    @Test
+    void sealedFromPlainSpansDecryptsAsTheTreePathDid() throws Exception {
+        PostgresServer postgres = POSTGRES.server();
+        postgres.createDatabase("samekeys");
+        KeyStoreSettings settings =
+                new KeyStoreSettings(
+                        postgres.jdbcUrl("samekeys"),
+                        postgres.username(),
+                        KeyStoreSettings.DEFAULT_PASSWORD_ENV,
+                        KeyStoreSettings.DEFAULT_TABLE,
+                        KeyStoreSettings.DEFAULT_MASTER_KEY_ENV);
+        // a string subject (with escapes, a NULL one) and a number subject
+        StagingEncryption.Rule everything =
+                new StagingEncryption.Rule(
+                        "customer",
+                        "note",
+                        new java.util.LinkedHashSet<>(
+                                List.of(
+                                        "u", "amount", "exact", "big", "nums", "ratio", "ttz",
+                                        "tags", "doc", "docb", "b", "iv")));
+        StagingEncryption.Rule others =
+                new StagingEncryption.Rule(
+                        "customer",
+                        "id",
+                        new java.util.LinkedHashSet<>(
+                                List.of(
+                                        "text", "real", "money", "dec", "vdec", "attrs", "nested",
+                                        "flag", "small")));
+        StagingEncryption encryption =
+                new StagingEncryption(
+                        Map.of("public.everything", everything, "public.others", others), settings);
+        Map<String, StagingEncryption.Rule> byTopic =
+                encryption.byTopic(
+                        (schema, table) ->
+                                StagingTopics.topicFor("staging", "payments", schema, table));
+        StagingRecordDeserializer spans =
+                new StagingRecordDeserializer(
+                        "staging",
+                        "payments",
+                        "staging.dead_letter",
+                        DeadLetterKeys.raw(),
+                        byTopic);
+        StagingRecordDeserializer plain =
+                new StagingRecordDeserializer("staging", "payments", "staging.dead_letter");
+
+        Schema row = StagingRecordEncodingTest.ROW;
+        Schema other = StagingRecordEncodingTest.OTHERS;
+        Struct escaped = StagingRecordEncodingTest.ordinaryRow(4).put("note", "é \"quoted\" \\ ✓");
+        List<SourceRecord> records =
+                List.of(
+                        StagingRecordEncodingTest.change(
+                                "everything",
+                                row,
+                                "r",
+                                null,
+                                StagingRecordEncodingTest.ordinaryRow(1)),
+                        StagingRecordEncodingTest.change(
+                                "everything",
+                                row,
+                                "c",
+                                null,
+                                StagingRecordEncodingTest.edgeRow(2, "NaN", "Infinity")),
+                        StagingRecordEncodingTest.change(
+                                "everything", row, "c", null, StagingRecordEncodingTest.nullRow(3)),
+                        StagingRecordEncodingTest.change("everything", row, "c", null, escaped),
+                        StagingRecordEncodingTest.change(
+                                "everything",
+                                row,
+                                "u",
+                                StagingRecordEncodingTest.ordinaryRow(1),
+                                StagingRecordEncodingTest.edgeRow(1, "12.5", "-Infinity")),
+                        StagingRecordEncodingTest.change(
+                                "everything",
+                                row,
+                                "d",
+                                StagingRecordEncodingTest.edgeRow(2, "NaN", "NEGATIVE_INFINITY"),
+                                null),
+                        StagingRecordEncodingTest.change(
+                                "others", other, "c", null, StagingRecordEncodingTest.othersRow(1)),
+                        StagingRecordEncodingTest.change(
+                                "others",
+                                other,
+                                "u",
+                                StagingRecordEncodingTest.othersRow(1),
+                                StagingRecordEncodingTest.othersNullRow(1)));
+
+        org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper exact =
+                encryption.mapper();
+        List<byte[]> sealed = new ArrayList<>();
+        List<byte[]> tree = new ArrayList<>();
+        try {
+            for (SourceRecord record : records) {
+                StagingRecord withSpans =
+                        spans.encodeStreaming(
+                                record,
+                                (Struct) record.value(),
+                                new ChangeEventEncoder.Substitutions());
+                StagingRecord without =
+                        plain.encodeStreaming(
+                                record,
+                                (Struct) record.value(),
+                                new ChangeEventEncoder.Substitutions());
+                // the spans change nothing in the bytes the encoder writes
+                assertThat(withSpans.value).isEqualTo(without.value);
+                assertThat(withSpans.plainSpans).isNotNull();
+                StagingEncryption.Rule rule = byTopic.get(withSpans.topic);
+
+                String[] ids = encryption.subjectIds(withSpans.value, withSpans.plainSpans);
+                java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+                encryption.keysReady(rule, ids, missing);
+                encryption.keys().prepare(rule.subject(), missing);
+                sealed.add(
+                        encryption.seal(
+                                rule,
+                                rule.columnOrder(),
+                                withSpans.value,
+                                withSpans.plainSpans,
+                                ids));
+
+                var envelope =
+                        (org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node
+                                        .ObjectNode)
+                                exact.readTree(without.value);
+                encryption.apply(rule, envelope);
+                tree.add(exact.writeValueAsBytes(envelope));
+            }
+            // classified values are gone (subject ids stay plain: they find the key)
+            assertThat(String.join("\n", texts(sealed)))
+                    .doesNotContain("98765.4321", "a0eebc99", "green", "P1Y2M3DT4H5M6.78S")
+                    .contains("secret text");
+            // both encrypt the same values (the same number of tokens per change)
+            int total = 0;
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(tokens(sealed.get(i))).isEqualTo(tokens(tree.get(i)));
+                total += tokens(sealed.get(i));
+            }
+            assertThat(total).isGreaterThan(50);
+            assertSameEvents(encryption, sealed, tree, false);
+            // the subject "secret text" (ordinaryRow's note) is forgotten
+            assertThat(encryption.keys().destroy("customer", "secret text")).isTrue();
+            assertSameEvents(encryption, sealed, tree, true);
+        } finally {
+            encryption.close();
+        }
+    }
+
+    private static void assertSameEvents(
+            StagingEncryption encryption, List<byte[]> sealed, List<byte[]> tree, boolean shredded)
+            throws Exception {
+        StagingDecryptor decryptor = new StagingDecryptor(encryption.keys());
+        java.util.Comparator<JsonNode> numbersByValue =
+                (a, b) ->
+                        a.equals(b)
+                                        || (a.isNumber()
+                                                && b.isNumber()
+                                                && a.decimalValue().compareTo(b.decimalValue())
+                                                        == 0)
+                                ? 0
+                                : 1;
+        int shreddedRows = 0;
+        for (int i = 0; i < sealed.size(); i++) {
+            JsonNode fromSpans = JSON.readTree(decryptor.decryptEvent(sealed.get(i)));
+            JsonNode fromTree = JSON.readTree(decryptor.decryptEvent(tree.get(i)));
+            assertThat(fromSpans.equals(numbersByValue, fromTree))
+                    .as("change %d decrypted: %s vs %s", i, fromSpans, fromTree)
+                    .isTrue();
+            for (String side : List.of("before", "after")) {
+                if (fromSpans.path(side).path(StagingDecryptor.SHREDDED).asBoolean()) {
+                    shreddedRows++;
+                }
+            }
+        }
+        // ordinaryRow(1) is the after of the first change and the before of the update
+        assertThat(shreddedRows).isEqualTo(shredded ? 2 : 0);
+    }
+
+    private static List<String> texts(List<byte[]> values) {
+        return values.stream()
+                .map(v -> new String(v, java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    private static int tokens(byte[] value) {
+        String text = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+        return text.split(java.util.regex.Pattern.quote(SubjectKeys.TOKEN_PREFIX), -1).length - 1;
     }
 
     private static long count(PostgresServer postgres, String sql) throws Exception {

@@ -34,7 +34,7 @@ class StagingRecordEncodingTest {
     private static final Schema NUMERIC = numericText("NUMERIC");
 
     /** The columns of IngestTypesITCase's table, as the pgoutput stream describes them. */
-    private static final Schema ROW =
+    static final Schema ROW =
             SchemaBuilder.struct()
                     .name("payments.public.everything.Value")
                     .optional()
@@ -67,7 +67,7 @@ class StagingRecordEncodingTest {
                     .build();
 
     /** Connect types and logical types beyond that table: all the encoder's other branches. */
-    private static final Schema OTHERS =
+    static final Schema OTHERS =
             SchemaBuilder.struct()
                     .name("payments.public.others.Value")
                     .optional()
@@ -237,7 +237,7 @@ class StagingRecordEncodingTest {
         return new StagingRecordDeserializer("staging", "payments", "staging.dead_letter");
     }
 
-    private static Struct ordinaryRow(long id) {
+    static Struct ordinaryRow(long id) {
         return new Struct(ROW)
                 .put("id", id)
                 .put("amount", "12.34")
@@ -264,7 +264,7 @@ class StagingRecordEncodingTest {
     }
 
     /** Extremes: special numerics, the epoch's edges, 24:00, negative floats, huge decimals. */
-    private static Struct edgeRow(long id, String amount, String big) {
+    static Struct edgeRow(long id, String amount, String big) {
         return new Struct(ROW)
                 .put("id", id)
                 .put("amount", amount)
@@ -287,13 +287,13 @@ class StagingRecordEncodingTest {
                 .put("note", "1E+3");
     }
 
-    private static Struct nullRow(long id) {
+    static Struct nullRow(long id) {
         Struct row = new Struct(ROW).put("id", id);
         row.put("amount", "1E+3"); // scientific notation becomes plain 1000
         return row;
     }
 
-    private static Struct othersRow(int id) {
+    static Struct othersRow(int id) {
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("colour", "green");
         attrs.put("none", null);
@@ -336,7 +336,7 @@ class StagingRecordEncodingTest {
                 .put("text", "plain");
     }
 
-    private static Struct othersNullRow(int id) {
+    static Struct othersNullRow(int id) {
         return new Struct(OTHERS)
                 .put("id", id)
                 .put("real", Float.NaN)
@@ -344,7 +344,7 @@ class StagingRecordEncodingTest {
                 .put("money", "NaN");
     }
 
-    private static SourceRecord change(
+    static SourceRecord change(
             String table, Schema rowSchema, String op, Struct before, Struct after) {
         Schema envelope =
                 SchemaBuilder.struct()

@@ -1,6 +1,7 @@
 package dev.sluice.staging;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One record bound for the staging area: its topic, the primary key (JSON) as Kafka key and the
@@ -26,11 +27,35 @@ public class StagingRecord {
     /** When the source says the change happened (epoch millis; 0 when it does not say). */
     public long sourceMillis;
 
+    /**
+     * Set only between the PostgreSQL ingest's deserializer and its encrypting operator, on a
+     * change of a table with staging encryption: where the subject ids and the classified values
+     * lie in {@link #value}, still plain, as (row, column, start, end) quadruples. The operator
+     * replaces those values by their tokens and clears this; {@link StagingRecordSerializer}
+     * refuses a record that still has it.
+     */
+    public int[] plainSpans;
+
     public StagingRecord() {}
 
     public StagingRecord(String topic, byte[] key, byte[] value) {
         this.topic = Objects.requireNonNull(topic);
         this.key = key;
         this.value = value;
+    }
+
+    /**
+     * Stamps a staged change with its schema version ({@code version[0]}), the table's columns
+     * ({@code version[1]}) when the reader has not sent this topic and version yet ({@code
+     * announced}: its {@code topic@version} set, see {@link SchemaRegistrar}) and when the source
+     * says it happened.
+     */
+    public StagingRecord versioned(String[] version, Set<String> announced, long sourceMillis) {
+        schemaVersion = version[0];
+        if (announced.add(topic + "@" + version[0])) {
+            schemaColumns = version[1];
+        }
+        this.sourceMillis = sourceMillis;
+        return this;
     }
 }

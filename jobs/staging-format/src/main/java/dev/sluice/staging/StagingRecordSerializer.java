@@ -11,6 +11,15 @@ public final class StagingRecordSerializer
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             StagingRecord record, KafkaSinkContext context, Long timestamp) {
+        if (record.plainSpans != null) {
+            // a wiring fault, never data: the encrypting operator is missing from the job
+            throw new IllegalStateException(
+                    "A change for "
+                            + record.topic
+                            + " reached the staging sink with its classified values still"
+                            + " plain; the ingest job must encrypt them first (staging"
+                            + " encryption operator).");
+        }
         return new ProducerRecord<>(record.topic, null, timestamp, record.key, record.value);
     }
 }

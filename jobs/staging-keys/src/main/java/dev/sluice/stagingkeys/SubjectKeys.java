@@ -1,5 +1,6 @@
 package dev.sluice.stagingkeys;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -54,6 +55,9 @@ public final class SubjectKeys implements AutoCloseable {
     // a DRBG call per value was the largest cost of the stream (JFR): nonces count up from a
     // random 96-bit start per thread instead
     private static final ThreadLocal<Nonces> NONCES = ThreadLocal.withInitial(Nonces::new);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final byte[] TOKEN_PREFIX_BYTES =
+            TOKEN_PREFIX.getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<KeyGenerator> KEYS =
             ThreadLocal.withInitial(SubjectKeys::newKeyGenerator);
     private final Lru bySubject = new Lru();
@@ -149,21 +153,69 @@ public final class SubjectKeys implements AutoCloseable {
      * Encrypts {@code plaintext} of {@code column} under the subject's key (created on first use).
      */
     public String encrypt(String subject, String subjectId, String column, byte[] plaintext) {
+        ByteArrayOutputStream token = new ByteArrayOutputStream(TOKEN_PREFIX.length() + 160);
+        encryptTo(subject, subjectId, column, plaintext, 0, plaintext.length, token);
+        return token.toString(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Appends to {@code out} the token of {@code plaintext[offset, offset + length)}, the same as
+     * {@link #encrypt} returns, as ASCII bytes: without the intermediate copies, arrays and strings
+     * per value (the ingest encrypts every classified value of every change).
+     */
+    public void encryptTo(
+            String subject,
+            String subjectId,
+            String column,
+            byte[] plaintext,
+            int offset,
+            int length,
+            ByteArrayOutputStream out) {
         Cached key = subjectKey(subject, subjectId);
         byte[] nonce = NONCES.get().next(random);
+        Scratch scratch = SCRATCH.get();
         try {
             Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad(key.keyId(), column));
-            byte[] sealed = cipher.doFinal(plaintext);
-            byte[] out =
-                    ByteBuffer.allocate(nonce.length + sealed.length)
-                            .put(nonce)
-                            .put(sealed)
-                            .array();
-            return TOKEN_PREFIX + key.keyId() + ":" + Base64.getEncoder().encodeToString(out);
+            byte[] keyId = key.keyId().getBytes(StandardCharsets.UTF_8);
+            cipher.updateAAD(scratch.aad, 0, scratch.aad(keyId, column));
+            byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(length)];
+            System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
+            cipher.doFinal(plaintext, offset, length, sealed, NONCE_BYTES);
+            byte[] base64 = scratch.base64(4 * ((sealed.length + 2) / 3));
+            int encoded = Base64.getEncoder().encode(sealed, base64);
+            out.write(TOKEN_PREFIX_BYTES, 0, TOKEN_PREFIX_BYTES.length);
+            out.write(keyId, 0, keyId.length);
+            out.write(':');
+            out.write(base64, 0, encoded);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    /** Buffers of one thread for {@link #encryptTo}, reused from value to value. */
+    private static final class Scratch {
+        private byte[] aad = new byte[128];
+        private byte[] base64 = new byte[256];
+
+        /** Fills {@link #aad} as {@link SubjectKeys#aad} builds it; returns its length. */
+        int aad(byte[] keyId, String column) {
+            byte[] name = column.getBytes(StandardCharsets.UTF_8);
+            int length = keyId.length + 1 + name.length;
+            if (aad.length < length) {
+                aad = new byte[2 * length];
+            }
+            System.arraycopy(keyId, 0, aad, 0, keyId.length);
+            aad[keyId.length] = 0;
+            System.arraycopy(name, 0, aad, keyId.length + 1, name.length);
+            return length;
+        }
+
+        byte[] base64(int length) {
+            if (base64.length < length) {
+                base64 = new byte[2 * length];
+            }
+            return base64;
         }
     }
 

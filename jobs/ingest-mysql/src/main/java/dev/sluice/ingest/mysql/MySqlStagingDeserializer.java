@@ -1,12 +1,11 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.StagingBytes;
 import dev.sluice.staging.StagingRecord;
 import dev.sluice.stagingschemas.StagingColumn;
 import dev.sluice.stagingschemas.StagingSchemas;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -54,8 +53,7 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
     private transient Map<Schema, String[]> versions;
     // topic@version this reader has sent the columns of (see StagingRecord.schemaColumns)
     private transient Set<String> announced;
-    private transient Buffer buffer;
-    private transient JsonGenerator generator;
+    private transient StagingBytes bytes;
 
     MySqlStagingDeserializer(MySqlIngestConfig config) {
         this.config = config;
@@ -96,7 +94,8 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
     StagingRecord encodeStreaming(SourceRecord record, Struct value) throws IOException {
         Struct source = value.getStruct("source");
         String topic = config.topicFor(source.getString("table"));
-        JsonGenerator out = generator();
+        StagingBytes bytes = bytes();
+        JsonGenerator out = bytes.generator();
         try {
             out.writeStartObject();
             for (String row : ROWS) {
@@ -121,17 +120,17 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
             }
             out.writeEndObject();
             out.writeEndObject();
-            byte[] envelope = take(out);
+            byte[] envelope = bytes.take();
             byte[] key = null;
             if (record.key() instanceof Struct keyStruct) {
                 MySqlChangeEncoder.writeStruct(out, keyStruct);
-                key = take(out);
+                key = bytes.take();
             }
-            return versioned(new StagingRecord(topic, key, envelope), version, source);
+            return new StagingRecord(topic, key, envelope)
+                    .versioned(version, announced(), sourceMillis(source));
         } catch (IOException | RuntimeException e) {
             // a half-written event: start the next one on a fresh generator
-            generator = null;
-            buffer.reset();
+            bytes.reset();
             throw e;
         }
     }
@@ -166,21 +165,13 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
                 record.key() instanceof Struct keyStruct
                         ? mapper().writeValueAsBytes(MySqlChangeEncoder.encodeStruct(keyStruct))
                         : null;
-        return versioned(
-                new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope)),
-                version,
-                source);
+        return new StagingRecord(topic, key, mapper().writeValueAsBytes(envelope))
+                .versioned(version, announced(), sourceMillis(source));
     }
 
-    /** Adds to a staged change its schema version, the columns once per version, its time. */
-    private StagingRecord versioned(StagingRecord staged, String[] version, Struct source) {
-        staged.schemaVersion = version[0];
-        if (announced().add(staged.topic + "@" + version[0])) {
-            staged.schemaColumns = version[1];
-        }
+    private static long sourceMillis(Struct source) {
         Object ts = source.get("ts_ms");
-        staged.sourceMillis = ts instanceof Number n ? n.longValue() : 0L;
-        return staged;
+        return ts instanceof Number n ? n.longValue() : 0L;
     }
 
     /**
@@ -264,57 +255,11 @@ final class MySqlStagingDeserializer implements DebeziumDeserializationSchema<St
         return announced;
     }
 
-    private JsonGenerator generator() throws IOException {
-        if (generator == null) {
-            if (buffer == null) {
-                buffer = new Buffer();
-            }
-            generator = mapper().getFactory().createGenerator(buffer);
-            // key and value are separate documents: no separator between root values
-            generator.setRootValueSeparator(null);
+    private StagingBytes bytes() {
+        if (bytes == null) {
+            bytes = new StagingBytes(mapper().getFactory());
         }
-        return generator;
-    }
-
-    private byte[] take(JsonGenerator out) throws IOException {
-        out.flush();
-        return buffer.take();
-    }
-
-    /** A growing byte buffer, reused from record to record; not thread-safe (one operator). */
-    static final class Buffer extends OutputStream {
-        private byte[] bytes = new byte[4096];
-        private int count;
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            bytes[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] source, int offset, int length) {
-            ensure(length);
-            System.arraycopy(source, offset, bytes, count, length);
-            count += length;
-        }
-
-        private void ensure(int more) {
-            if (count + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
-            }
-        }
-
-        /** The bytes written since the last take, and empties the buffer. */
-        byte[] take() {
-            byte[] taken = Arrays.copyOf(bytes, count);
-            count = 0;
-            return taken;
-        }
-
-        void reset() {
-            count = 0;
-        }
+        return bytes;
     }
 
     private ObjectMapper mapper() {
