@@ -371,6 +371,9 @@ public final class ManifestRenderer {
         return pod;
     }
 
+    /** TaskManager metaspace of every rendered cluster (Flink's default is 256m). */
+    static final String TASK_MANAGER_METASPACE = "512m";
+
     private Map<String, String> clusterConfiguration(String stateKey) {
         Map<String, String> conf = new TreeMap<>();
         conf.put("state.backend.type", "rocksdb");
@@ -385,6 +388,13 @@ public final class ManifestRenderer {
             conf.put("s3.path.style.access", Boolean.toString(s3PathStyleAccess));
         }
         conf.put("taskmanager.numberOfTaskSlots", Integer.toString(profile.taskSlots()));
+        // every submission, upgrade, rescale and failover loads the job jar's classes again in a
+        // new class loader on the TaskManagers (25-30 MB of metaspace per job). The job jar
+        // releases its libraries' threads and drivers with the old one
+        // (LibraryThreadsAndDriversRelease), so it can be unloaded; the room above Flink's 256 MB
+        // default covers two generations of a session cluster's jobs at once during an upgrade,
+        // and a library leak not yet found (docs/reliability.md, TaskManager metaspace)
+        conf.put("taskmanager.memory.jvm-metaspace.size", TASK_MANAGER_METASPACE);
         conf.put(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");

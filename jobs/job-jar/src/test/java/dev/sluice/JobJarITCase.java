@@ -32,6 +32,8 @@ class JobJarITCase {
         assertContains(
                 "dev/sluice/ingest/IngestJob.class",
                 "dev/sluice/pipeline/PipelineJob.class",
+                // releases the libraries' threads and drivers with the job's class loader
+                "dev/sluice/classloader/LibraryThreadsAndDriversRelease.class",
                 "dev/sluice/udf/SluiceModuleFactory.class",
                 "dev/sluice/policy/mask/HiveMasker.class",
                 "org/apache/flink/cdc/connectors/postgres/source/PostgresSourceBuilder.class",

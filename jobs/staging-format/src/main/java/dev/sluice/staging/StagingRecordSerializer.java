@@ -1,5 +1,7 @@
 package dev.sluice.staging;
 
+import dev.sluice.classloader.LibraryThreadsAndDriversRelease;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -7,6 +9,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class StagingRecordSerializer
         implements KafkaRecordSerializationSchema<StagingRecord> {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Both ingest jobs write staging with this serializer: it releases the threads and drivers of
+     * the job jar's libraries with the job's class loader.
+     */
+    @Override
+    public void open(
+            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        LibraryThreadsAndDriversRelease.registerFor(context.getUserCodeClassLoader());
+    }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(

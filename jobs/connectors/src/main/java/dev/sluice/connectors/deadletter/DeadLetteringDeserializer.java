@@ -1,5 +1,6 @@
 package dev.sluice.connectors.deadletter;
 
+import dev.sluice.classloader.LibraryThreadsAndDriversRelease;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ final class DeadLetteringDeserializer implements DeserializationSchema<RowData> 
 
     @Override
     public void open(InitializationContext context) throws Exception {
+        // every pipeline reads staging through this format: release its libraries with the job
+        LibraryThreadsAndDriversRelease.registerFor(context.getUserCodeClassLoader());
         inner.open(context);
         if (detector != null) {
             detector.open(context.getMetricGroup());

@@ -1,5 +1,6 @@
 package dev.sluice.connectors.deadletter;
 
+import dev.sluice.classloader.LibraryThreadsAndDriversRelease;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -38,6 +39,7 @@ final class GuardedSinkFunction extends RichSinkFunction<RowData>
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        LibraryThreadsAndDriversRelease.registerFor(getRuntimeContext());
         checker.open();
         FunctionUtils.openFunction(inner, openContext);
     }
