@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +13,6 @@ import org.apache.flink.configuration.Configuration;
  * topics. The password is held apart and never printed.
  */
 public final class IngestConfig {
-
-    /** Kafka's compression.type values. */
-    static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
 
     private final Configuration options;
     private final List<SourceTable> tables;
@@ -58,26 +56,7 @@ public final class IngestConfig {
         positive(options, IngestOptions.TOPIC_PARTITIONS);
         positive(options, IngestOptions.SOURCE_PARALLELISM);
         positive(options, IngestOptions.SNAPSHOT_SPLIT_SIZE);
-        positive(options, IngestOptions.KAFKA_PRODUCER_BATCH_SIZE);
-        if (options.get(IngestOptions.KAFKA_PRODUCER_LINGER).isNegative()) {
-            throw new IllegalArgumentException(
-                    "Invalid option '"
-                            + IngestOptions.KAFKA_PRODUCER_LINGER.key()
-                            + "': "
-                            + options.get(IngestOptions.KAFKA_PRODUCER_LINGER)
-                            + ". Use 0 ms or more, e.g. 20 ms.");
-        }
-        String compression = options.get(IngestOptions.KAFKA_PRODUCER_COMPRESSION);
-        if (!COMPRESSIONS.contains(compression)) {
-            throw new IllegalArgumentException(
-                    "Invalid option '"
-                            + IngestOptions.KAFKA_PRODUCER_COMPRESSION.key()
-                            + "': '"
-                            + compression
-                            + "'. Use one of "
-                            + String.join(", ", COMPRESSIONS)
-                            + ".");
-        }
+        StagingProducerOptions.validate(options);
         if (options.get(IngestOptions.CHECKPOINT_INTERVAL).compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException(
                     "Invalid option 'checkpoint.interval': "
@@ -222,6 +201,10 @@ public final class IngestConfig {
 
     public int snapshotSplitSize() {
         return options.get(IngestOptions.SNAPSHOT_SPLIT_SIZE);
+    }
+
+    public boolean snapshotBackfillSkip() {
+        return options.get(IngestOptions.SNAPSHOT_BACKFILL_SKIP);
     }
 
     public int sourceParallelism() {

@@ -86,6 +86,7 @@ public final class IngestJob {
                         .slotName(config.slotName())
                         .decodingPluginName("pgoutput")
                         .splitSize(config.snapshotSplitSize())
+                        .skipSnapshotBackfill(config.snapshotBackfillSkip())
                         .startupOptions(StartupOptions.initial())
                         // a table added to 'tables' is snapshotted when the job resumes from a
                         // savepoint of an earlier run (which restores the old table list)

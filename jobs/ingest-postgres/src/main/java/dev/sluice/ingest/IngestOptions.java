@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -139,35 +140,32 @@ public final class IngestOptions {
                                     + " the longest expected checkpoint plus restart time.");
 
     public static final ConfigOption<Duration> KAFKA_PRODUCER_LINGER =
-            ConfigOptions.key("kafka.producer.linger")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(0))
-                    .withDescription(
-                            "How long the staging producer waits to fill a batch (Kafka's"
-                                    + " linger.ms). Records become visible only when the checkpoint"
-                                    + " commits the transaction, so a few ms cost no freshness.");
+            StagingProducerOptions.LINGER;
 
     public static final ConfigOption<Integer> KAFKA_PRODUCER_BATCH_SIZE =
-            ConfigOptions.key("kafka.producer.batch-size")
-                    .intType()
-                    .defaultValue(16_384)
-                    .withDescription(
-                            "Bytes per partition batch of the staging producer (Kafka's"
-                                    + " batch.size).");
+            StagingProducerOptions.BATCH_SIZE;
 
     public static final ConfigOption<String> KAFKA_PRODUCER_COMPRESSION =
-            ConfigOptions.key("kafka.producer.compression")
-                    .stringType()
-                    .defaultValue("none")
-                    .withDescription(
-                            "Compression of staging batches (Kafka's compression.type): none,"
-                                    + " gzip, snappy, lz4 or zstd.");
+            StagingProducerOptions.COMPRESSION;
 
     public static final ConfigOption<Integer> SNAPSHOT_SPLIT_SIZE =
             ConfigOptions.key("snapshot.split-size")
                     .intType()
                     .defaultValue(8096)
                     .withDescription("Rows per chunk of the incremental snapshot.");
+
+    public static final ConfigOption<Boolean> SNAPSHOT_BACKFILL_SKIP =
+            ConfigOptions.key("snapshot.backfill.skip")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Skip the WAL backfill after each snapshot chunk (Flink CDC's"
+                                    + " scan.incremental.snapshot.backfill.skip). Changes made while"
+                                    + " a chunk is read then reach staging through the stream phase"
+                                    + " instead: a key may be staged again with an older value"
+                                    + " after its snapshot row until the stream catches up, so"
+                                    + " staging is at-least-once during the snapshot; the last"
+                                    + " change per key still equals the source row.");
 
     public static final ConfigOption<Integer> SOURCE_PARALLELISM =
             ConfigOptions.key("source.parallelism")

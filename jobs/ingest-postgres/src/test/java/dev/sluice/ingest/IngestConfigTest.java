@@ -111,4 +111,13 @@ class IngestConfigTest {
         assertThatThrownBy(() -> IngestConfig.from(zeroBatch, Map.of()))
                 .hasMessageContaining("'kafka.producer.batch-size'");
     }
+
+    @Test
+    void snapshotBackfillRunsUnlessSkippingIsAsked() {
+        assertThat(IngestConfig.from(valid(), Map.of()).snapshotBackfillSkip()).isFalse();
+
+        Configuration skip = valid();
+        skip.setString("snapshot.backfill.skip", "true");
+        assertThat(IngestConfig.from(skip, Map.of()).snapshotBackfillSkip()).isTrue();
+    }
 }

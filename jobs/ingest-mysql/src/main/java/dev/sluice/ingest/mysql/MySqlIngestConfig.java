@@ -1,14 +1,17 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The validated settings of one MySQL/MariaDB ingest job: which tables of which database go to
@@ -83,6 +86,7 @@ public final class MySqlIngestConfig implements java.io.Serializable {
                             + ids
                             + ". Widen the range or lower the parallelism.");
         }
+        StagingProducerOptions.validate(options);
         if (options.get(MySqlIngestOptions.CHECKPOINT_INTERVAL).compareTo(Duration.ofMillis(100))
                 < 0) {
             throw new IllegalArgumentException(
@@ -201,6 +205,19 @@ public final class MySqlIngestConfig implements java.io.Serializable {
 
     public Duration transactionTimeout() {
         return options.get(MySqlIngestOptions.KAFKA_TRANSACTION_TIMEOUT);
+    }
+
+    /**
+     * Properties of the exactly-once staging producer: the transaction timeout and the
+     * kafka.producer.* batching and compression options.
+     */
+    public Properties producerProperties() {
+        Properties producer = new Properties();
+        producer.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(transactionTimeout().toMillis()));
+        StagingProducerOptions.applyTo(producer, options);
+        return producer;
     }
 
     public int snapshotSplitSize() {

@@ -13,7 +13,6 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The MySQL/MariaDB CDC ingest job: a snapshot of the configured tables, then every change from the
@@ -85,10 +84,7 @@ public final class MySqlIngestJob {
                         .deserializer(new MySqlStagingDeserializer(config))
                         .build();
 
-        Properties producer = new Properties();
-        producer.setProperty(
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                String.valueOf(config.transactionTimeout().toMillis()));
+        Properties producer = config.producerProperties();
         KafkaSink<StagingRecord> sink =
                 KafkaSink.<StagingRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())

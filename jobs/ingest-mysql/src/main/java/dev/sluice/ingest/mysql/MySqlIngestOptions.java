@@ -1,5 +1,6 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,15 @@ public final class MySqlIngestOptions {
                     .withDescription(
                             "Kafka transaction timeout; at most the broker's"
                                     + " transaction.max.timeout.ms.");
+
+    public static final ConfigOption<Duration> KAFKA_PRODUCER_LINGER =
+            StagingProducerOptions.LINGER;
+
+    public static final ConfigOption<Integer> KAFKA_PRODUCER_BATCH_SIZE =
+            StagingProducerOptions.BATCH_SIZE;
+
+    public static final ConfigOption<String> KAFKA_PRODUCER_COMPRESSION =
+            StagingProducerOptions.COMPRESSION;
 
     public static final ConfigOption<Integer> SNAPSHOT_SPLIT_SIZE =
             ConfigOptions.key("snapshot.split-size")
