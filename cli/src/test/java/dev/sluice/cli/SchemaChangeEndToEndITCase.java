@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -156,7 +156,7 @@ class SchemaChangeEndToEndITCase {
 
             // traffic: new rows and updates of earlier ones, with tier and secret_note once the
             // source has them
-            AtomicBoolean altered = new AtomicBoolean();
+            CountDownLatch altered = new CountDownLatch(1);
             AtomicLong written = new AtomicLong(5);
             CompletableFuture<Void> traffic =
                     CompletableFuture.runAsync(
@@ -171,7 +171,7 @@ class SchemaChangeEndToEndITCase {
             execute(
                     "shop",
                     "ALTER TABLE customers ADD COLUMN tier text, ADD COLUMN secret_note text");
-            altered.set(true);
+            altered.countDown();
             traffic.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             long idsWrittenBeforeAlter = countWhere("tier IS NULL");
 
@@ -252,13 +252,13 @@ class SchemaChangeEndToEndITCase {
     }
 
     /**
-     * Inserts rows and updates earlier ones until the ALTER, then 20 more rows and 5 updates with
-     * tier and secret_note. Ends on its own; at most 200 rows before the ALTER.
+     * Inserts rows and updates earlier ones until the ALTER (at most 200 rows, then it waits for
+     * the ALTER), then 20 more rows and 5 updates with tier and secret_note.
      */
-    private static void writeTraffic(Connection c, AtomicBoolean altered, AtomicLong written)
+    private static void writeTraffic(Connection c, CountDownLatch altered, AtomicLong written)
             throws SQLException {
         long id = written.get();
-        while (!altered.get() && id < 200) {
+        while (altered.getCount() > 0 && id < 200) {
             id++;
             try (PreparedStatement insert =
                             c.prepareStatement("INSERT INTO customers VALUES (?, ?)");
@@ -272,6 +272,14 @@ class SchemaChangeEndToEndITCase {
                 update.executeUpdate();
             }
             written.set(id);
+        }
+        try {
+            if (!altered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The test never altered the table");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         for (int i = 0; i < 20; i++) {
             id++;
