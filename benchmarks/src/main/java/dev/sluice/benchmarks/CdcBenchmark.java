@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +30,11 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericAppenderFactory;
@@ -43,8 +43,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -228,7 +226,9 @@ public final class CdcBenchmark {
             double jvmRssMb,
             double postgresRssMb,
             String loadAverage,
-            boolean held) {}
+            boolean held,
+            boolean keptUp,
+            FreshnessBreakdown.Hops hops) {}
 
     /** What a run measured. */
     record Report(List<Stage> stages, List<Step> steps) {
@@ -236,6 +236,16 @@ public final class CdcBenchmark {
             Step best = null;
             for (Step step : steps) {
                 if (step.held()) {
+                    best = step;
+                }
+            }
+            return best;
+        }
+
+        Step highestKeptUp() {
+            Step best = null;
+            for (Step step : steps) {
+                if (step.keptUp()) {
                     best = step;
                 }
             }
@@ -253,6 +263,12 @@ public final class CdcBenchmark {
     private final List<Stage> stages = new ArrayList<>();
     private final Map<Boolean, KafkaConsumer<byte[], byte[]>> offsetConsumers = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
+
+    /** The payments pipeline's job, whose checkpoints the end-to-end steps time. */
+    private String pipelineJobId;
+
+    /** The ingest job (resumed after the stream drain), whose checkpoints the steps time too. */
+    private String ingestJobId;
 
     /** Ingest options for the run ({@code --ingest key=value}), e.g. producer batching. */
     private final Map<String, String> ingestOptions = new LinkedHashMap<>();
@@ -323,7 +339,10 @@ public final class CdcBenchmark {
         List<JobClient> jobs = new ArrayList<>();
         try {
             stack = EmbeddedStack.start(work);
-            flink = LocalFlinkCluster.start(8);
+            Configuration cluster = new Configuration();
+            // the end-to-end steps match Iceberg commits to the pipeline's checkpoints by id
+            cluster.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, FreshnessBreakdown.CHECKPOINT_HISTORY);
+            flink = LocalFlinkCluster.start(8, cluster);
             scenario =
                     new PaymentsScenario(
                             stack,
@@ -341,6 +360,7 @@ public final class CdcBenchmark {
             }
             JobClient ingest = snapshot();
             ingest = streamDrain(ingest, work.resolve("savepoints"));
+            ingestJobId = ingest.getJobID().toHexString();
             jobs.add(ingest);
             if (!ingestOnly) {
                 jobs.add(icebergUpsert());
@@ -592,6 +612,7 @@ public final class CdcBenchmark {
         // ours: the warehouse pipeline from the start of staging until Iceberg equals Postgres
         long start = System.nanoTime();
         JobClient pipeline = scenario.startPipeline(flink.environment(new Configuration()));
+        pipelineJobId = pipeline.getJobID().toHexString();
         long[] expected = new long[PaymentsScenario.SOURCE_TABLES.size()];
         long expectedTotal = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -810,104 +831,95 @@ public final class CdcBenchmark {
                             rate,
                             settings.hold().toSeconds()));
             LoadGenerator.Result result;
-            try (LoadGenerator load =
-                    LoadGenerator.start(
-                            new LoadGenerator.Settings(
-                                    settings.connections(), tps, settings.hold()),
-                            scenario::connect,
-                            this::lane)) {
-                long started = System.nanoTime();
-                while (!load.await(Duration.ofMillis(500))) {
-                    progress.update(
-                            "end to end at " + rate + "/s (seconds)",
-                            (System.nanoTime() - started) / 1_000_000_000L,
-                            settings.hold().toSeconds());
+            try (FreshnessBreakdown breakdown =
+                    new FreshnessBreakdown(
+                            stack.kafka().bootstrapServers(),
+                            scenario.stagingTopic("payments"),
+                            flink.webUi(),
+                            ingestJobId,
+                            pipelineJobId)) {
+                try (LoadGenerator load =
+                        LoadGenerator.start(
+                                new LoadGenerator.Settings(
+                                        settings.connections(), tps, settings.hold()),
+                                scenario::connect,
+                                this::lane)) {
+                    long started = System.nanoTime();
+                    while (!load.await(Duration.ofMillis(500))) {
+                        progress.update(
+                                "end to end at " + rate + "/s (seconds)",
+                                (System.nanoTime() - started) / 1_000_000_000L,
+                                settings.hold().toSeconds());
+                    }
+                    result = load.result();
                 }
-                result = load.result();
-            }
-            double cpu =
-                    ProcessStats.cpuSeconds(jvmPid)
-                            - jvmCpu
-                            + ProcessStats.cpuSeconds(stack.postgres().pid())
-                            - pgCpu;
-            // commits of the step's changes: wait one more pipeline interval and a bit
-            awaitSeconds(PIPELINE_CHECKPOINT.toSeconds() * 2 + 2);
-            payments.refresh();
-            List<Long> lags = freshness(payments, lastSnapshot);
-            lags.sort(Long::compare);
-            long p50 = percentile(lags, 0.50);
-            long p99 = percentile(lags, 0.99);
-            long max = lags.isEmpty() ? -1 : lags.get(lags.size() - 1);
-            boolean held = result.reached() && !lags.isEmpty() && p99 <= goalMillis;
-            steps.add(
-                    new Step(
-                            rate,
-                            result,
-                            lags.size(),
-                            p50,
-                            p99,
-                            max,
-                            cpu / Math.max(1, result.rowChanges()) * 1_000_000,
-                            ProcessStats.rssMegabytes(jvmPid),
-                            ProcessStats.rssMegabytes(stack.postgres().pid()),
-                            ProcessStats.loadAverage(),
-                            held));
-            out.printf(
-                    Locale.ROOT,
-                    "end to end at %,d changes/s: %s; freshness p99 %d ms over %d commits%n",
-                    rate,
-                    result.describe(),
-                    p99,
-                    lags.size());
-            if (!held) {
-                break;
+                double cpu =
+                        ProcessStats.cpuSeconds(jvmPid)
+                                - jvmCpu
+                                + ProcessStats.cpuSeconds(stack.postgres().pid())
+                                - pgCpu;
+                // commits of the step's changes: wait one more pipeline interval and a bit
+                awaitSeconds(PIPELINE_CHECKPOINT.toSeconds() * 2 + 2);
+                payments.refresh();
+                List<FreshnessBreakdown.Commit> commits =
+                        FreshnessBreakdown.commits(payments, lastSnapshot);
+                FreshnessBreakdown.Hops hops = breakdown.finish(commits);
+                List<Long> lags = new ArrayList<>();
+                commits.forEach(commit -> lags.add(commit.freshnessMillis()));
+                FreshnessBreakdown.Percentiles freshness = FreshnessBreakdown.Percentiles.of(lags);
+                long max = lags.isEmpty() ? -1 : Collections.max(lags);
+                boolean held = result.reached() && !lags.isEmpty() && freshness.p99() <= goalMillis;
+                boolean keptUp = result.reached() && keptUp(lags);
+                steps.add(
+                        new Step(
+                                rate,
+                                result,
+                                lags.size(),
+                                freshness.p50(),
+                                freshness.p99(),
+                                max,
+                                cpu / Math.max(1, result.rowChanges()) * 1_000_000,
+                                ProcessStats.rssMegabytes(jvmPid),
+                                ProcessStats.rssMegabytes(stack.postgres().pid()),
+                                ProcessStats.loadAverage(),
+                                held,
+                                keptUp,
+                                hops));
+                out.printf(
+                        Locale.ROOT,
+                        "end to end at %,d changes/s: %s; freshness p99 %d ms over %d commits%s%n",
+                        rate,
+                        result.describe(),
+                        freshness.p99(),
+                        lags.size(),
+                        held ? "" : keptUp ? " (over the goal, kept up)" : " (fell behind)");
+                if (!keptUp) {
+                    break;
+                }
             }
         }
     }
 
     /**
-     * Freshness of every Iceberg commit after {@code afterSnapshot}: the commit time minus the
-     * oldest source change time ({@code updated_at}, set by every insert and update of the
-     * workload) in the data files it added, so the worst row of each commit; read from the column
-     * bounds Iceberg keeps per file.
+     * Whether the pipeline kept up with the step's load: its commits' freshness, oldest commit
+     * first, did not grow over the step by more than one pipeline interval (the median of the last
+     * third against the first third). A pipeline falling behind shows freshness growing with the
+     * backlog; one that keeps up at a freshness over the goal shows it flat.
      */
-    private static List<Long> freshness(Table table, long afterSnapshot) {
-        List<Snapshot> fresh = new ArrayList<>();
-        for (Snapshot snapshot = table.currentSnapshot();
-                snapshot != null && snapshot.snapshotId() != afterSnapshot;
-                snapshot =
-                        snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
-            fresh.add(snapshot);
+    static boolean keptUp(List<Long> lagsOldestFirst) {
+        int third = lagsOldestFirst.size() / 3;
+        if (third == 0) {
+            return false;
         }
-        Types.NestedField column = table.schema().findField("updated_at");
-        List<Long> lags = new ArrayList<>();
-        for (Snapshot snapshot : fresh) {
-            long oldestMicros = Long.MAX_VALUE;
-            for (DataFile file : snapshot.addedDataFiles(table.io())) {
-                ByteBuffer lower =
-                        file.lowerBounds() == null
-                                ? null
-                                : file.lowerBounds().get(column.fieldId());
-                if (lower != null) {
-                    oldestMicros =
-                            Math.min(
-                                    oldestMicros,
-                                    (Long) Conversions.fromByteBuffer(column.type(), lower));
-                }
-            }
-            if (oldestMicros != Long.MAX_VALUE) {
-                lags.add(Math.max(0, snapshot.timestampMillis() - oldestMicros / 1000));
-            }
-        }
-        return lags;
-    }
-
-    private static long percentile(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int index = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+        List<Long> first = new ArrayList<>(lagsOldestFirst.subList(0, third));
+        List<Long> last =
+                new ArrayList<>(
+                        lagsOldestFirst.subList(
+                                lagsOldestFirst.size() - third, lagsOldestFirst.size()));
+        Collections.sort(first);
+        Collections.sort(last);
+        return FreshnessBreakdown.percentile(last, 0.5)
+                <= FreshnessBreakdown.percentile(first, 0.5) + PIPELINE_CHECKPOINT.toMillis();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -1069,7 +1081,39 @@ public final class CdcBenchmark {
                     step.loadAverage(),
                     step.held()
                             ? "yes"
-                            : step.load().reached() ? "no (freshness)" : "no (load: short)");
+                            : !step.load().reached()
+                                    ? "no (load: short)"
+                                    : step.keptUp()
+                                            ? "no (freshness; kept up)"
+                                            : "no (fell behind)");
+        }
+        out.println();
+        out.println(
+                "Where the freshness goes (p50 / p99 ms; see FreshnessBreakdown): source commit →"
+                        + " visible in staging to read_committed (WAL read, ingest checkpoint, Kafka"
+                        + " commit), beside the ingest checkpoints' own duration; oldest row of an"
+                        + " Iceberg commit → the pipeline checkpoint that committed it (the above"
+                        + " plus waiting for the checkpoint) → its last acknowledgement → Iceberg"
+                        + " commit:");
+        out.println();
+        out.println(
+                "| asked changes/s | source commit → visible in staging | ingest checkpoint"
+                        + " trigger → last ack | oldest row → pipeline checkpoint trigger | trigger"
+                        + " → last ack | last ack → Iceberg commit | freshness p50 / p99 |");
+        out.println("|---:|---|---|---|---|---|---|");
+        for (Step step : report.steps()) {
+            FreshnessBreakdown.Hops hops = step.hops();
+            out.printf(
+                    Locale.ROOT,
+                    "| %,d | %s | %s | %s | %s | %s | %,d / %,d |%n",
+                    step.askedChangesPerSecond(),
+                    hops.sourceToVisible(),
+                    hops.ingestCheckpoint(),
+                    hops.oldestToTrigger(),
+                    hops.triggerToAck(),
+                    hops.ackToCommit(),
+                    step.p50Millis(),
+                    step.p99Millis());
         }
         Step best = report.highestHeld();
         out.println();
@@ -1085,5 +1129,18 @@ public final class CdcBenchmark {
                                 best.p50Millis(),
                                 best.p99Millis(),
                                 best.maxMillis()));
+        Step kept = report.highestKeptUp();
+        if (kept != null && kept != best) {
+            out.printf(
+                    Locale.ROOT,
+                    "Highest rate the pipelines kept up with for %d s (freshness flat, over the"
+                            + " goal): %,.0f row changes/s, freshness p50 %d ms, p99 %d ms, max %d"
+                            + " ms.%n",
+                    settings.hold().toSeconds(),
+                    kept.load().rowChangesPerSecond(),
+                    kept.p50Millis(),
+                    kept.p99Millis(),
+                    kept.maxMillis());
+        }
     }
 }

@@ -47,6 +47,13 @@ class CdcBenchmarkITCase {
         assertThat(step.commits()).isPositive();
         assertThat(step.p99Millis()).isGreaterThanOrEqualTo(step.p50Millis()).isNotNegative();
         assertThat(step.cpuSecondsPerMillion()).isPositive();
+        // every hop measured: staged records timed, Iceberg commits matched to checkpoints
+        FreshnessBreakdown.Hops hops = step.hops();
+        assertThat(hops.sourceToVisible().count()).isPositive();
+        assertThat(hops.ingestCheckpoint().count()).isPositive();
+        assertThat(hops.oldestToTrigger().count()).isPositive();
+        assertThat(hops.triggerToAck().count()).isEqualTo(hops.oldestToTrigger().count());
+        assertThat(hops.ackToCommit().p99()).isNotNegative();
         assertThat(table)
                 .contains(
                         "| stage | units | job start-up s | ours (/s) | physical limit |",
@@ -55,6 +62,7 @@ class CdcBenchmarkITCase {
                         "staging → Iceberg upsert",
                         "staging → JDBC upsert",
                         "| asked changes/s | achieved changes/s |",
+                        "| asked changes/s | source commit → visible in staging |",
                         "load average now");
     }
 }
