@@ -64,6 +64,15 @@ public final class IngestConfig {
                             + ". The ingest job needs checkpoints to commit Kafka transactions; use"
                             + " at least 100 ms (10 s is a good default).");
         }
+        Duration poll = options.get(IngestOptions.SOURCE_POLL_INTERVAL);
+        if (poll.compareTo(Duration.ofMillis(1)) < 0
+                || poll.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException(
+                    "Invalid option 'source.poll-interval': "
+                            + poll
+                            + ". Use 1 ms to 10 s (e.g. 50 ms); it is how long the WAL reader"
+                            + " sleeps when the replication stream is idle.");
+        }
         String password =
                 environment.getOrDefault(options.get(IngestOptions.POSTGRES_PASSWORD_ENV), "");
         for (SourceTable table : tables) {
@@ -201,6 +210,10 @@ public final class IngestConfig {
 
     public int snapshotSplitSize() {
         return options.get(IngestOptions.SNAPSHOT_SPLIT_SIZE);
+    }
+
+    public Duration sourcePollInterval() {
+        return options.get(IngestOptions.SOURCE_POLL_INTERVAL);
     }
 
     public boolean snapshotBackfillSkip() {

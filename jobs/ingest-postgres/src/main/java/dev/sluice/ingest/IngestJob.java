@@ -66,6 +66,9 @@ public final class IngestJob {
         // ISO-8601 durations (P1Y2M3DT4H5M6S): exact, unlike microseconds with 30-day months
         debezium.setProperty("interval.handling.mode", "string");
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        // the WAL reader's sleep when idle and the source's wait for a batch to fill
+        debezium.setProperty(
+                "poll.interval.ms", String.valueOf(config.sourcePollInterval().toMillis()));
 
         PostgresSourceBuilder.PostgresIncrementalSource<StagingRecord> source =
                 PostgresSourceBuilder.PostgresIncrementalSource.<StagingRecord>builder()

@@ -175,6 +175,17 @@ public final class IngestOptions {
                             "Parallelism of the snapshot readers; the streaming phase reads the one"
                                     + " replication slot in a single reader.");
 
+    public static final ConfigOption<Duration> SOURCE_POLL_INTERVAL =
+            ConfigOptions.key("source.poll-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription(
+                            "How long the WAL reader sleeps when the replication stream has no"
+                                    + " message, and how long the source waits for a batch of"
+                                    + " changes to fill (Debezium's poll.interval.ms): at rates"
+                                    + " below a batch per interval, up to this much is added to"
+                                    + " every change's way into staging.");
+
     public static final ConfigOption<String> DEAD_LETTER_KEY =
             ConfigOptions.key("dead-letter.key")
                     .stringType()

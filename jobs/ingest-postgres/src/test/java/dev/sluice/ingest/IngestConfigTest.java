@@ -120,4 +120,17 @@ class IngestConfigTest {
         skip.setString("snapshot.backfill.skip", "true");
         assertThat(IngestConfig.from(skip, Map.of()).snapshotBackfillSkip()).isTrue();
     }
+
+    @Test
+    void sourcePollIntervalIsOverridableAndChecked() {
+        Configuration fast = valid();
+        fast.setString("source.poll-interval", "50 ms");
+        assertThat(IngestConfig.from(fast, Map.of()).sourcePollInterval()).hasMillis(50);
+
+        Configuration zero = valid();
+        zero.setString("source.poll-interval", "0 ms");
+        assertThatThrownBy(() -> IngestConfig.from(zero, Map.of()))
+                .hasMessageContaining("'source.poll-interval'")
+                .hasMessageContaining("1 ms to 10 s");
+    }
 }
