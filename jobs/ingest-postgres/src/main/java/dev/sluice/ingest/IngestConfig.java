@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.SourcePollOptions;
 import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -57,21 +58,13 @@ public final class IngestConfig {
         positive(options, IngestOptions.SOURCE_PARALLELISM);
         positive(options, IngestOptions.SNAPSHOT_SPLIT_SIZE);
         StagingProducerOptions.validate(options);
+        SourcePollOptions.validate(options);
         if (options.get(IngestOptions.CHECKPOINT_INTERVAL).compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException(
                     "Invalid option 'checkpoint.interval': "
                             + options.get(IngestOptions.CHECKPOINT_INTERVAL)
                             + ". The ingest job needs checkpoints to commit Kafka transactions; use"
                             + " at least 100 ms (10 s is a good default).");
-        }
-        Duration poll = options.get(IngestOptions.SOURCE_POLL_INTERVAL);
-        if (poll.compareTo(Duration.ofMillis(1)) < 0
-                || poll.compareTo(Duration.ofSeconds(10)) > 0) {
-            throw new IllegalArgumentException(
-                    "Invalid option 'source.poll-interval': "
-                            + poll
-                            + ". Use 1 ms to 10 s (e.g. 50 ms); it is how long the WAL reader"
-                            + " sleeps when the replication stream is idle.");
         }
         String password =
                 environment.getOrDefault(options.get(IngestOptions.POSTGRES_PASSWORD_ENV), "");

@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.staging.SourcePollOptions;
 import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.List;
@@ -176,15 +177,7 @@ public final class IngestOptions {
                                     + " replication slot in a single reader.");
 
     public static final ConfigOption<Duration> SOURCE_POLL_INTERVAL =
-            ConfigOptions.key("source.poll-interval")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(500))
-                    .withDescription(
-                            "How long the WAL reader sleeps when the replication stream has no"
-                                    + " message, and how long the source waits for a batch of"
-                                    + " changes to fill (Debezium's poll.interval.ms): at rates"
-                                    + " below a batch per interval, up to this much is added to"
-                                    + " every change's way into staging.");
+            SourcePollOptions.POLL_INTERVAL;
 
     public static final ConfigOption<String> DEAD_LETTER_KEY =
             ConfigOptions.key("dead-letter.key")

@@ -122,7 +122,9 @@ class IngestConfigTest {
     }
 
     @Test
-    void sourcePollIntervalIsOverridableAndChecked() {
+    void sourcePollIntervalIsFiftyMillisecondsUnlessAskedAndChecked() {
+        assertThat(IngestConfig.from(valid(), Map.of()).sourcePollInterval()).hasMillis(50);
+
         Configuration fast = valid();
         fast.setString("source.poll-interval", "50 ms");
         assertThat(IngestConfig.from(fast, Map.of()).sourcePollInterval()).hasMillis(50);

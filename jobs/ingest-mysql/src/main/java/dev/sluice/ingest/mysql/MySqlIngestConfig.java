@@ -1,5 +1,6 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.SourcePollOptions;
 import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,6 +88,7 @@ public final class MySqlIngestConfig implements java.io.Serializable {
                             + ". Widen the range or lower the parallelism.");
         }
         StagingProducerOptions.validate(options);
+        SourcePollOptions.validate(options);
         if (options.get(MySqlIngestOptions.CHECKPOINT_INTERVAL).compareTo(Duration.ofMillis(100))
                 < 0) {
             throw new IllegalArgumentException(
@@ -211,6 +213,13 @@ public final class MySqlIngestConfig implements java.io.Serializable {
      * Properties of the exactly-once staging producer: the transaction timeout and the
      * kafka.producer.* batching and compression options.
      */
+    /**
+     * Debezium's {@code poll.interval.ms} from {@code source.poll-interval}, into {@code debezium}.
+     */
+    public void applySourcePoll(Properties debezium) {
+        SourcePollOptions.applyTo(debezium, options);
+    }
+
     public Properties producerProperties() {
         Properties producer = new Properties();
         producer.setProperty(

@@ -57,6 +57,8 @@ public final class MySqlIngestJob {
         debezium.setProperty("decimal.handling.mode", "precise");
         debezium.setProperty("bigint.unsigned.handling.mode", "precise");
         debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        // how long the binlog reader's change queue waits for a batch to fill
+        config.applySourcePoll(debezium);
         // zero dates ('0000-00-00') arrive as null instead of failing the snapshot
         Properties jdbc = new Properties();
         jdbc.setProperty("zeroDateTimeBehavior", "CONVERT_TO_NULL");

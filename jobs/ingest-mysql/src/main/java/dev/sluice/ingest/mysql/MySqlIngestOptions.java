@@ -1,5 +1,6 @@
 package dev.sluice.ingest.mysql;
 
+import dev.sluice.staging.SourcePollOptions;
 import dev.sluice.staging.StagingProducerOptions;
 import java.time.Duration;
 import java.util.List;
@@ -141,6 +142,9 @@ public final class MySqlIngestOptions {
                     .withDescription(
                             "Kafka transaction timeout; at most the broker's"
                                     + " transaction.max.timeout.ms.");
+
+    public static final ConfigOption<Duration> SOURCE_POLL_INTERVAL =
+            SourcePollOptions.POLL_INTERVAL;
 
     public static final ConfigOption<Duration> KAFKA_PRODUCER_LINGER =
             StagingProducerOptions.LINGER;

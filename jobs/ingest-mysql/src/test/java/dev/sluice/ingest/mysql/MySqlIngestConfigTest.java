@@ -60,4 +60,23 @@ class MySqlIngestConfigTest {
         assertThatThrownBy(() -> MySqlIngestConfig.from(negativeLinger, Map.of()))
                 .hasMessageContaining("'kafka.producer.linger'");
     }
+
+    @Test
+    void sourcePollIntervalIsFiftyMillisecondsUnlessAskedAndChecked() {
+        Properties debezium = new Properties();
+        MySqlIngestConfig.from(valid(), Map.of()).applySourcePoll(debezium);
+        assertThat(debezium).containsEntry("poll.interval.ms", "50");
+
+        Configuration slow = valid();
+        slow.setString("source.poll-interval", "500 ms");
+        Properties asked = new Properties();
+        MySqlIngestConfig.from(slow, Map.of()).applySourcePoll(asked);
+        assertThat(asked).containsEntry("poll.interval.ms", "500");
+
+        Configuration tooLong = valid();
+        tooLong.setString("source.poll-interval", "1 min");
+        assertThatThrownBy(() -> MySqlIngestConfig.from(tooLong, Map.of()))
+                .hasMessageContaining("'source.poll-interval'")
+                .hasMessageContaining("1 ms to 10 s");
+    }
 }
