@@ -2,6 +2,7 @@ package dev.sluice.harness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,13 +16,27 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final Map<String, String> settings;
     private Path workDir;
     private PostgresServer server;
+
+    /** A server with the defaults of {@link PostgresServer#start(Path)}. */
+    public PostgresExtension() {
+        this(Map.of());
+    }
+
+    /**
+     * A server with {@code settings} on top of the defaults, e.g. {@code synchronous_commit=on} for
+     * a test whose result depends on WAL positions read while rows commit.
+     */
+    public PostgresExtension(Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         workDir = Files.createTempDirectory("sluice-postgres-");
-        server = PostgresServer.start(workDir);
+        server = PostgresServer.start(workDir, settings);
     }
 
     @Override

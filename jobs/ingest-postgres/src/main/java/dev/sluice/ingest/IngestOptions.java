@@ -171,10 +171,13 @@ public final class IngestOptions {
     public static final ConfigOption<Integer> SOURCE_PARALLELISM =
             ConfigOptions.key("source.parallelism")
                     .intType()
-                    .defaultValue(1)
+                    .defaultValue(2)
                     .withDescription(
                             "Parallelism of the snapshot readers; the streaming phase reads the one"
-                                    + " replication slot in a single reader.");
+                                    + " replication slot in a single reader. Each reader's"
+                                    + " backfill holds a temporary replication slot while it"
+                                    + " reads a chunk, so the snapshot needs up to this many"
+                                    + " free slots (and WAL senders) besides the job's slot.");
 
     public static final ConfigOption<Duration> SOURCE_POLL_INTERVAL =
             SourcePollOptions.POLL_INTERVAL;
