@@ -17,4 +17,18 @@ final class FreePorts {
             throw new UncheckedIOException("No free loopback port", e);
         }
     }
+
+    /**
+     * A free port other than {@code taken}: the operating system may hand a just-closed port out
+     * again at once, and two listeners of one component cannot share it.
+     */
+    static int nextOtherThan(int taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = next();
+            if (port != taken) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("No free loopback port other than " + taken);
+    }
 }

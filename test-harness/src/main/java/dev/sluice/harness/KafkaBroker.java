@@ -128,7 +128,7 @@ public final class KafkaBroker implements AutoCloseable {
         Folders.delete(folder);
         String logDir = Files.createDirectories(folder.resolve("logs")).toString();
         int brokerPort = FreePorts.next();
-        int controllerPort = FreePorts.next();
+        int controllerPort = FreePorts.nextOtherThan(brokerPort);
         KafkaConfig config = new KafkaConfig(settings(logDir, brokerPort, controllerPort));
 
         // Formatter, not StorageTool: StorageTool ends with System.exit
