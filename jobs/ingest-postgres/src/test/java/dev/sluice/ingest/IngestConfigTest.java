@@ -122,8 +122,8 @@ class IngestConfigTest {
     }
 
     @Test
-    void sourcePollIntervalIsFiftyMillisecondsUnlessAskedAndChecked() {
-        assertThat(IngestConfig.from(valid(), Map.of()).sourcePollInterval()).hasMillis(50);
+    void sourcePollIntervalIsDebeziumsUnlessAskedAndChecked() {
+        assertThat(IngestConfig.from(valid(), Map.of()).sourcePollInterval()).hasMillis(500);
 
         Configuration fast = valid();
         fast.setString("source.poll-interval", "50 ms");

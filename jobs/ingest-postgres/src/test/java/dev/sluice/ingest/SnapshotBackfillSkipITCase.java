@@ -57,7 +57,7 @@ class SnapshotBackfillSkipITCase {
 
     private static final Duration DEADLINE = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int ROWS = 10_000;
+    private static final int ROWS = 40_000;
     private static final int SPLIT_SIZE = 1_000;
 
     private static Admin admin;

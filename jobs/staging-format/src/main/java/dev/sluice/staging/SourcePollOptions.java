@@ -23,7 +23,7 @@ public final class SourcePollOptions {
     public static final ConfigOption<Duration> POLL_INTERVAL =
             ConfigOptions.key("source.poll-interval")
                     .durationType()
-                    .defaultValue(Duration.ofMillis(50))
+                    .defaultValue(Duration.ofMillis(500))
                     .withDescription(
                             "How long the change source sleeps when there is no change, and waits"
                                     + " for a batch of changes to fill (Debezium's"
@@ -44,7 +44,7 @@ public final class SourcePollOptions {
                             + POLL_INTERVAL.key()
                             + "': "
                             + poll
-                            + ". Use 1 ms to 10 s (default 50 ms); it is how long the change"
+                            + ". Use 1 ms to 10 s (default 500 ms); it is how long the change"
                             + " source sleeps when it has no change.");
         }
     }

@@ -62,16 +62,16 @@ class MySqlIngestConfigTest {
     }
 
     @Test
-    void sourcePollIntervalIsFiftyMillisecondsUnlessAskedAndChecked() {
+    void sourcePollIntervalIsDebeziumsUnlessAskedAndChecked() {
         Properties debezium = new Properties();
         MySqlIngestConfig.from(valid(), Map.of()).applySourcePoll(debezium);
-        assertThat(debezium).containsEntry("poll.interval.ms", "50");
+        assertThat(debezium).containsEntry("poll.interval.ms", "500");
 
         Configuration slow = valid();
-        slow.setString("source.poll-interval", "500 ms");
+        slow.setString("source.poll-interval", "50 ms");
         Properties asked = new Properties();
         MySqlIngestConfig.from(slow, Map.of()).applySourcePoll(asked);
-        assertThat(asked).containsEntry("poll.interval.ms", "500");
+        assertThat(asked).containsEntry("poll.interval.ms", "50");
 
         Configuration tooLong = valid();
         tooLong.setString("source.poll-interval", "1 min");
